@@ -1,0 +1,209 @@
+"""The nouns of GPT Shelf as frozen dataclasses: what crosses every layer boundary.
+
+They hold data only; storing, validating and rendering them is the job of the layer that owns them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Role(enum.StrEnum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageStatus(enum.StrEnum):
+    """Where a stored message stands: replies are written while they stream and never lost."""
+
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class ModelStatus(enum.StrEnum):
+    INSTALLED = "installed"
+    DOWNLOADING = "downloading"
+    MISSING = "missing"
+
+
+class GPTSource(enum.StrEnum):
+    """How a GPT came to this machine."""
+
+    CUSTOM = "custom"
+    STARTER = "starter"
+    STORE = "store"
+
+
+class FinishReason(enum.StrEnum):
+    STOP = "stop"
+    LENGTH = "length"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One turn as the engine sees it."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the GGUF header says about a model; enough to pick a chat template and estimate memory."""
+
+    architecture: str
+    name: str | None
+    file_size: int
+    gguf_version: int
+    tensor_count: int
+    parameter_count: int
+    quantization: str
+    context_length: int | None
+    block_count: int | None
+    embedding_length: int | None
+    head_count: int | None
+    head_count_kv: int | None
+    vocab_size: int | None
+    tokenizer_model: str | None
+    chat_template: str | None
+    bos_token: str | None = None
+    eos_token: str | None = None
+    eot_tokens: tuple[str, ...] = ()
+    vocab_only: bool = False
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A GGUF file in the content-addressed store; its sha256 is its identity."""
+
+    sha256: str
+    display_name: str
+    path: str
+    size: int
+    status: ModelStatus
+    info: ModelInfo | None = None
+    source: str = ""
+    added_at: str = ""
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    """Sampling and context settings for one reply (a GPT's defaults, possibly overridden)."""
+
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    context_length: int = 4096
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class GPT:
+    """A GPT installed or made on this machine: a model plus what makes it behave a certain way."""
+
+    id: str
+    name: str
+    model_sha256: str
+    description: str = ""
+    instructions: str = ""
+    starters: tuple[str, ...] = ()
+    examples: tuple[ChatMessage, ...] = ()
+    params: GenerationParams = field(default_factory=GenerationParams)
+    chat_template: str | None = None
+    adapter_sha256: str | None = None
+    adapter_scale: float = 1.0
+    source: GPTSource = GPTSource.CUSTOM
+    version: str = "0.1.0"
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    gpt_id: str
+    title: str
+    created_at: str
+    updated_at: str
+    message_count: int = 0
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: int
+    role: Role
+    content: str
+    status: MessageStatus
+    created_at: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A message found by full-text search, with a short excerpt around the match."""
+
+    message: Message
+    conversation_title: str
+    gpt_id: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class ChatChunk:
+    """A piece of a streamed reply."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """The last item of a reply stream: why it ended and what it cost."""
+
+    finish_reason: FinishReason
+    prompt_tokens: int
+    completion_tokens: int
+    dropped_messages: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    description: str
+    kind: str
+    memory_total: int
+    memory_free: int
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What the llama.cpp build in the engine process can do on this machine."""
+
+    llama_cpp_version: str
+    gpu_offload: bool
+    devices: tuple[Device, ...]
+    system_info: str = ""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """What the engine reports after loading a model."""
+
+    path: str
+    n_ctx: int
+    n_gpu_layers: int
+    on_gpu: bool
+    seconds: float
+    notices: tuple[str, ...] = ()
