@@ -17,3 +17,22 @@ def gptshelf_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("GPTSHELF_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random llama GGUFs the real llama.cpp runs: with ChatML, with no template, vocab-only."""
+    from tests.support.tiny_gguf import CHATML_TEMPLATE, write_tiny_llama
+
+    folder = tmp_path_factory.mktemp("models")
+    return {
+        "chatml": write_tiny_llama(folder / "tiny-chatml.gguf", chat_template=CHATML_TEMPLATE,
+                                   context_length=4096, name="tiny-chatml"),
+        "plain": write_tiny_llama(folder / "tiny-plain.gguf", context_length=4096, name="tiny-plain", seed=1),
+        "vocab": write_tiny_llama(folder / "tiny-vocab.gguf", vocab_only=True, name="tiny-vocab"),
+    }
+
+
+@pytest.fixture
+def tiny_model(tiny_models: dict[str, Path]) -> Path:
+    return tiny_models["chatml"]

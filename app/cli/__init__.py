@@ -1,0 +1,1 @@
+"""The ``gptshelf`` command: the headless twin of the GUI, over the same services."""

@@ -1,0 +1,139 @@
+"""Parse the command line and run one command; with no command, open the GUI.
+
+Exit codes: 0 done, 1 a known error (the message says what to do), 2 bad usage, 70 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.cli import commands
+from app.core.errors import KnownError
+from app.core.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
+    parser.add_argument("--home", metavar="DIR", help="data folder (default: $GPTSHELF_HOME or the platform's)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--version", action="version", version=f"gptshelf {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    info = sub.add_parser("info", help="versions, data folder, llama.cpp backends and devices")
+    _json(info)
+
+    models = sub.add_parser("models", help="local GGUF models").add_subparsers(dest="action", metavar="ACTION",
+                                                                              required=True)
+    inspect = models.add_parser("inspect", help="check a GGUF file without loading it")
+    inspect.add_argument("path")
+    _json(inspect)
+    template = models.add_parser("template", help="render a conversation through a GGUF's chat template")
+    template.add_argument("path")
+    template.add_argument("--messages", metavar="FILE", help="JSON list of {role, content} (default: a sample)")
+    template.add_argument("--template", metavar="FILE", help="use this Jinja template instead of the GGUF's")
+    _json(template)
+    imp = models.add_parser("import", help="check, hash and add a GGUF to the store")
+    imp.add_argument("path")
+    imp.add_argument("--name", help="display name (default: the GGUF's general.name)")
+    mode = imp.add_mutually_exclusive_group()
+    mode.add_argument("--link", action="store_true", help="hard-link instead of copying (same disk only)")
+    mode.add_argument("--move", action="store_true", help="move the file into the store")
+    _json(imp)
+    _json(models.add_parser("list", help="installed models"))
+
+    gpts = sub.add_parser("gpts", help="GPTs on this machine").add_subparsers(dest="action", metavar="ACTION",
+                                                                           required=True)
+    create = gpts.add_parser("create", help="make a GPT from an installed model")
+    create.add_argument("--name", required=True)
+    create.add_argument("--model", required=True, help="model sha256, prefix or name")
+    create.add_argument("--instructions", default="")
+    create.add_argument("--instructions-file", metavar="FILE")
+    create.add_argument("--description", default="")
+    create.add_argument("--starter", action="append", default=[], help="a conversation starter (repeatable)")
+    _json(create)
+    _json(gpts.add_parser("list", help="GPTs you can chat with"))
+
+    chat = sub.add_parser("chat", help="chat with a GPT (one message with -m, else interactive)")
+    chat.add_argument("gpt", help="GPT id or name")
+    chat.add_argument("-m", "--message", help="send one message, print the reply and exit")
+    chat.add_argument("--conversation", type=int, metavar="ID", help="continue this conversation")
+
+    history = sub.add_parser("history", help="past conversations").add_subparsers(dest="action", metavar="ACTION",
+                                                                               required=True)
+    hlist = history.add_parser("list", help="conversations, newest first")
+    hlist.add_argument("--gpt", help="only this GPT's")
+    _json(hlist)
+    show = history.add_parser("show", help="one conversation's messages")
+    show.add_argument("id", type=int)
+    _json(show)
+    search = history.add_parser("search", help="full-text search in messages (Chinese, Japanese, Korean too)")
+    search.add_argument("query")
+    _json(search)
+    export = history.add_parser("export", help="export a conversation")
+    export.add_argument("id", type=int)
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
+                                                                           required=True)
+    _json(settings.add_parser("show", help="all settings"))
+    sset = settings.add_parser("set", help="change one setting")
+    sset.add_argument("key")
+    sset.add_argument("value")
+    return parser
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON for programs")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.resolve(args.home, os.environ)
+    _configure_logging(paths, verbose=args.verbose)
+    try:
+        if args.command is None:
+            from app.ui.application import run_gui  # noqa: PLC0415 - Qt only when the GUI is wanted
+
+            return run_gui(paths)
+        return commands.run(args, paths)
+    except KnownError as exc:
+        sys.stderr.write(f"gptshelf: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return 130
+    except Exception:
+        log.exception("gptshelf %s failed", args.command)
+        sys.stderr.write(f"gptshelf: internal error; details are in {paths.logs / 'gptshelf.log'}\n")
+        return 70
+
+
+def _configure_logging(paths: AppPaths, *, verbose: bool) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(console)
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(paths.logs / "gptshelf.log", maxBytes=2_000_000,
+                                                            backupCount=3, encoding="utf-8")
+    except OSError:
+        return
+    file_handler.setLevel(logging.INFO)
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(file_handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""What the app and its llama.cpp child process say to each other.
+
+Requests and replies are plain dataclasses pickled over a ``multiprocessing`` pipe; the child is
+started with *spawn*, so only these types and :mod:`app.core` travel across.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from app.core.entities import ChatMessage, GenerationParams
+from app.core.settings import GpuOffload
+from app.engine.templates import TemplateChoice
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    """Everything that decides which llama.cpp context the child holds; equal specs reuse the loaded model."""
+
+    path: str
+    adapter_path: str | None = None
+    adapter_scale: float = 1.0
+    gpu: GpuOffload = field(default_factory=GpuOffload)
+    n_ctx: int = 4096
+    threads: int = 0
+    embedding: bool = False
+    file_size: int = 0
+    block_count: int = 0
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    messages: tuple[ChatMessage, ...]
+    params: GenerationParams
+    template: TemplateChoice
+    pinned: int = 1
+    """How many leading messages (system, instructions, examples) are never dropped to fit the context."""
+
+
+@dataclass(frozen=True)
+class EmbedRequest:
+    texts: tuple[str, ...]
+
+
+class Ask(enum.Enum):
+    LOAD = "load"
+    CHAT = "chat"
+    EMBED = "embed"
+    INFO = "info"
+    UNLOAD = "unload"
+    STOP = "stop"
+
+
+class Reply(enum.Enum):
+    READY = "ready"
+    LOADED = "loaded"
+    CHUNK = "chunk"
+    DONE = "done"
+    EMBEDDINGS = "embeddings"
+    INFO = "info"
+    UNLOADED = "unloaded"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class WorkerError:
+    """A failure inside the child: ``known`` ones carry a sentence for the person, others a traceback."""
+
+    message: str
+    known: bool
+    detail: str = ""

@@ -1,0 +1,318 @@
+"""The engine child process: the only place where ``llama_cpp`` is imported.
+
+It serves one request at a time from a pipe. Cancelling is a shared event the parent sets: it is
+checked between tokens and, through llama.cpp's abort callback, inside a long prompt evaluation.
+llama.cpp's own log and llama-cpp-python's chatter go into ``logging`` (forwarded to the parent);
+file descriptors 1 and 2 are never touched, so a native crash still leaves its message on stderr.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import faulthandler
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from app.core.entities import ChatChunk, ChatMessage, ChatResult, EngineInfo, FinishReason, LoadedModel, Role
+from app.core.errors import EngineError, KnownError
+from app.core.settings import GpuMode
+from app.engine import devices
+from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, WorkerError
+from app.engine.stops import StopScanner
+from app.engine.templates import render_chat
+
+log = logging.getLogger("app.engine.worker")
+
+Send = Callable[[Reply, Any], None]
+
+
+def main(conn: Connection, cancel: Any, log_queue: Any, level: int) -> None:
+    """Entry point of the spawned process."""
+    # Ctrl-C in a terminal reaches the whole process group; stopping a reply is the parent's call.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _route_logging(log_queue, level)
+    faulthandler.enable(file=sys.__stderr__)
+    import llama_cpp  # noqa: PLC0415 - imported here so the parent never loads llama.cpp
+
+    bridge = _LlamaLogBridge(llama_cpp)
+    worker = _Worker(llama_cpp, cancel)
+    conn.send((Reply.READY, os.getpid()))
+    while True:
+        try:
+            ask, payload = conn.recv()
+        except (EOFError, OSError):
+            break
+        if ask is Ask.STOP:
+            worker.unload()
+            break
+        try:
+            worker.handle(ask, payload, lambda reply, value: conn.send((reply, value)))
+        except KnownError as exc:
+            conn.send((Reply.ERROR, WorkerError(str(exc), known=True)))
+        except Exception as exc:  # noqa: BLE001 - a bug: reported with its traceback, the process lives on
+            log.exception("engine request %s failed", ask)
+            conn.send((Reply.ERROR, WorkerError(f"{type(exc).__name__}: {exc}", known=False,
+                                                detail=traceback.format_exc())))
+    del bridge
+
+
+class _Worker:
+    def __init__(self, llama_cpp: Any, cancel: Any) -> None:
+        self._lib = llama_cpp
+        self._cancel = cancel
+        self._llm: Any = None
+        self._spec: LoadSpec | None = None
+        self._loaded: LoadedModel | None = None
+        self._abort = llama_cpp.ggml_abort_callback(lambda _data: bool(self._cancel.is_set()))
+        self._ctypes = ctypes
+        self._piece_buffer = ctypes.create_string_buffer(64)
+
+    def handle(self, ask: Ask, payload: Any, send: Send) -> None:
+        if ask is Ask.LOAD:
+            send(Reply.LOADED, self.load(payload))
+        elif ask is Ask.CHAT:
+            self.chat(payload, send)
+        elif ask is Ask.EMBED:
+            send(Reply.EMBEDDINGS, self.embed(payload))
+        elif ask is Ask.INFO:
+            send(Reply.INFO, self.info())
+        elif ask is Ask.UNLOAD:
+            self.unload()
+            send(Reply.UNLOADED, None)
+        else:
+            raise EngineError(f"Unknown engine request {ask!r}.")
+
+    def info(self) -> EngineInfo:
+        lib_folder = Path(self._lib.__file__).parent / "lib"
+        return EngineInfo(
+            llama_cpp_version=self._lib.__version__,
+            gpu_offload=bool(self._lib.llama_supports_gpu_offload()),
+            devices=devices.list_devices(lib_folder),
+            system_info=self._lib.llama_print_system_info().decode("utf-8", "replace").strip(),
+        )
+
+    def load(self, spec: LoadSpec) -> LoadedModel:
+        if self._llm is not None and spec == self._spec and self._loaded is not None:
+            return self._loaded
+        self.unload()
+        started = time.monotonic()
+        layers = self._gpu_layers(spec)
+        notices: list[str] = []
+        try:
+            llm = self._construct(spec, layers)
+        except (ValueError, RuntimeError, OSError) as exc:
+            if layers == 0:
+                raise EngineError(f"llama.cpp could not load {Path(spec.path).name}: {exc}") from exc
+            log.warning("GPU load failed, falling back to CPU", exc_info=True)
+            notices.append(f"Loading on the GPU failed ({exc}); the model runs on the CPU instead.")
+            layers = 0
+            try:
+                llm = self._construct(spec, 0)
+            except (ValueError, RuntimeError, OSError) as exc2:
+                raise EngineError(f"llama.cpp could not load {Path(spec.path).name}: {exc2}") from exc2
+        self._lib.llama_set_abort_callback(llm._ctx.ctx, self._abort, None)
+        self._llm, self._spec = llm, spec
+        self._loaded = LoadedModel(path=spec.path, n_ctx=llm.n_ctx(), n_gpu_layers=layers, on_gpu=layers != 0,
+                                   seconds=time.monotonic() - started, notices=tuple(notices))
+        log.info("loaded %s (n_ctx=%d, gpu layers=%d) in %.2fs", spec.path, llm.n_ctx(), layers,
+                 self._loaded.seconds)
+        return self._loaded
+
+    def _gpu_layers(self, spec: LoadSpec) -> int:
+        if spec.gpu.mode is GpuMode.OFF or not self._lib.llama_supports_gpu_offload():
+            return 0
+        if spec.gpu.mode is GpuMode.LAYERS:
+            return spec.gpu.layers
+        found = devices.list_devices(Path(self._lib.__file__).parent / "lib")
+        return devices.auto_gpu_layers(found, file_size=spec.file_size, block_count=spec.block_count)
+
+    def _construct(self, spec: LoadSpec, layers: int) -> Any:
+        cores = os.cpu_count() or 2
+        threads = spec.threads or (cores if cores <= 4 else cores // 2)
+        return self._lib.Llama(
+            model_path=spec.path, n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads,
+            n_threads_batch=threads, embedding=spec.embedding, lora_path=spec.adapter_path,
+            lora_scale=spec.adapter_scale, verbose=True,
+        )
+
+    def unload(self) -> None:
+        if self._llm is not None:
+            self._llm.close()
+        self._llm, self._spec, self._loaded = None, None, None
+
+    def _require(self) -> Any:
+        if self._llm is None:
+            raise EngineError("No model is loaded in the engine.")
+        return self._llm
+
+    def embed(self, request: EmbedRequest) -> list[list[float]]:
+        llm = self._require()
+        if self._spec is None or not self._spec.embedding:
+            raise EngineError("This model was loaded for chat; load it for embeddings to embed text.")
+        vectors = llm.embed(list(request.texts), normalize=True)
+        return [_pooled(v) for v in vectors]
+
+    def chat(self, request: ChatRequest, send: Send) -> None:
+        llm = self._require()
+        started = time.monotonic()
+        vocab = llm._model
+        bos = vocab.token_get_text(vocab.token_bos()) if vocab.token_bos() >= 0 else ""
+        eos = vocab.token_get_text(vocab.token_eos()) if vocab.token_eos() >= 0 else ""
+        prompt, dropped = self._fit(request, llm, bos, eos)
+        params = request.params
+        if params.seed is not None:
+            llm.set_seed(params.seed)
+        scanner = StopScanner((*request.template.stop, *params.stop))
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        room = max(llm.n_ctx() - len(prompt), 0)
+        limit = min(params.max_tokens, room)
+        produced, finish = 0, FinishReason.LENGTH
+        try:
+            if limit > 0:
+                for token in llm.generate(prompt, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
+                                          temp=params.temperature, repeat_penalty=params.repeat_penalty):
+                    if self._cancel.is_set():
+                        finish = FinishReason.CANCELLED
+                        break
+                    if self._lib.llama_vocab_is_eog(vocab.vocab, token):
+                        finish = FinishReason.STOP
+                        break
+                    produced += 1
+                    text = scanner.feed(decoder.decode(self._piece(vocab.vocab, token)))
+                    if text:
+                        send(Reply.CHUNK, ChatChunk(text))
+                    if scanner.stopped:
+                        finish = FinishReason.STOP
+                        break
+                    if produced >= limit:
+                        break
+        except RuntimeError:
+            if not self._cancel.is_set():
+                raise
+            llm.reset()  # an aborted llama_decode leaves the KV cache half-written
+            finish = FinishReason.CANCELLED
+        rest = scanner.feed(decoder.decode(b"", final=True)) + scanner.flush()
+        if rest:
+            send(Reply.CHUNK, ChatChunk(rest))
+        send(Reply.DONE, ChatResult(finish_reason=finish, prompt_tokens=len(prompt), completion_tokens=produced,
+                                    dropped_messages=dropped, seconds=time.monotonic() - started))
+
+    def _fit(self, request: ChatRequest, llm: Any, bos: str, eos: str) -> tuple[list[int], int]:
+        """Render the prompt, dropping the oldest unpinned turns until it leaves room for a reply."""
+        n_ctx = llm.n_ctx()
+        reserve = min(request.params.max_tokens, n_ctx // 2)
+        messages = list(request.messages)
+        pinned = min(request.pinned, max(len(messages) - 1, 0))
+        dropped = 0
+        while True:
+            prompt = render_chat(request.template, messages, bos_token=bos, eos_token=eos).text
+            tokens = self._tokenize(llm, prompt)
+            if len(tokens) + reserve <= n_ctx:
+                return tokens, dropped
+            if len(messages) - pinned <= 1:
+                if len(tokens) < n_ctx - 8:
+                    return tokens, dropped
+                raise EngineError(
+                    f"The message does not fit in this model's context of {n_ctx} tokens (the prompt needs "
+                    f"{len(tokens)}). Shorten it, or raise the GPT's context length.")
+            dropped += _drop_oldest(messages, pinned)
+
+    def _piece(self, vocab: Any, token: int) -> bytes:
+        """The bytes of one token (llama-cpp-python's own helper returns its whole 32-byte buffer)."""
+        size = self._lib.llama_token_to_piece(vocab, token, self._piece_buffer, len(self._piece_buffer), 0, False)
+        if size < 0:
+            self._piece_buffer = self._ctypes.create_string_buffer(-size)
+            size = self._lib.llama_token_to_piece(vocab, token, self._piece_buffer, -size, 0, False)
+        return self._piece_buffer.raw[:size]
+
+    def _tokenize(self, llm: Any, prompt: str) -> list[int]:
+        tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+        bos = llm._model.token_bos()
+        if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
+            tokens.insert(0, bos)
+        return tokens
+
+
+def _pooled(vector: list[Any]) -> list[float]:
+    """One vector per text: models without a pooling type give one per token, so take their mean."""
+    if vector and isinstance(vector[0], list):
+        size = len(vector[0])
+        mean = [sum(row[i] for row in vector) / len(vector) for i in range(size)]
+        norm = sum(x * x for x in mean) ** 0.5 or 1.0
+        return [x / norm for x in mean]
+    return [float(x) for x in vector]
+
+
+def _drop_oldest(messages: list[ChatMessage], pinned: int) -> int:
+    """Drop the oldest unpinned turn, and the reply that answered it, so roles keep alternating."""
+    del messages[pinned]
+    if len(messages) - pinned > 1 and messages[pinned].role is Role.ASSISTANT:
+        del messages[pinned]
+        return 2
+    return 1
+
+
+def _route_logging(queue: Any, level: int) -> None:
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(queue)]
+    root.setLevel(level)
+    # llama-cpp-python prints its own chatter with print(file=sys.stderr) when verbose; send the
+    # Python-level stream into logging instead (the real fd 2 stays untouched for native crashes).
+    sys.stderr = _LineLogger(logging.getLogger("llama_cpp.python"))
+
+
+class _LineLogger:
+    def __init__(self, logger: logging.Logger) -> None:
+        self._logger = logger
+        self._buffer = ""
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            if line.strip():
+                self._logger.debug("%s", line)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("not a real stream")
+
+
+class _LlamaLogBridge:
+    """llama.cpp's log callback, line-buffered into the ``llama_cpp`` logger (the parent re-emits it)."""
+
+    # ggml's levels: NONE=0, DEBUG=1, INFO=2, WARN=3, ERROR=4, CONT=5 (llama-cpp-python's own table predates this).
+    # llama.cpp's INFO is load-time detail, kept at DEBUG so the app's INFO stays readable.
+    _LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.DEBUG, 3: logging.WARNING, 4: logging.ERROR}
+
+    def __init__(self, llama_cpp: Any) -> None:
+        self._logger = logging.getLogger("llama_cpp")
+        self._buffer = ""
+        self._level = logging.DEBUG
+        self._callback = llama_cpp.llama_log_callback(self._on_log)
+        llama_cpp.llama_log_set(self._callback, None)
+
+    def _on_log(self, level: int, text: bytes, _data: Any) -> None:
+        if level != 5:  # 5 continues the previous line at its level
+            self._level = self._LEVELS.get(level, logging.DEBUG)
+        self._buffer += text.decode("utf-8", "replace")
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            if line.strip():
+                self._logger.log(self._level, "%s", line)

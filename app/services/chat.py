@@ -1,0 +1,199 @@
+"""Sending a message to a GPT, so that nothing typed or generated is ever lost.
+
+The user's message is committed before generation starts. The reply is a row from its first token:
+checkpointed while it streams and finalised as ``complete``, ``cancelled`` or ``failed`` (with the
+reason), whatever happens to the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from app.catalog import Catalog
+from app.core.entities import (
+    GPT, ChatChunk, ChatMessage, ChatResult, Conversation, FinishReason, Message, MessageStatus, Role,
+)
+from app.core.errors import InvalidInput, KnownError
+from app.core.settings import Settings
+from app.engine.client import EngineClient
+from app.engine.protocol import ChatRequest, LoadSpec
+from app.engine.templates import choose_template
+from app.services.engines import EnginePool
+from app.services.models import ModelLibrary
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 200_000
+
+
+@dataclass
+class ChatService:
+    catalog: Catalog
+    models: ModelLibrary
+    engines: EnginePool
+    settings: Callable[[], Settings]
+    checkpoint_seconds: float = 1.0
+
+    def send(self, gpt_key: str, text: str, *, conversation_id: int | None = None) -> ReplyStream:
+        """Commit the person's message and return the reply stream (iterate it to generate)."""
+        text = text.strip()
+        if not text:
+            raise InvalidInput("The message is empty.")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise InvalidInput(f"The message is longer than {MAX_MESSAGE_CHARS:,} characters.")
+        gpt = self.catalog.get_gpt(gpt_key)
+        if conversation_id is None:
+            conversation = self.catalog.create_conversation(gpt.id, _title(text))
+        else:
+            conversation = self.catalog.get_conversation(conversation_id)
+            if conversation.gpt_id != gpt.id:
+                raise InvalidInput(f"Conversation {conversation_id} belongs to another GPT ({conversation.gpt_id}).")
+        history = self.catalog.list_messages(conversation.id)
+        user = self.catalog.add_message(conversation.id, Role.USER, text)
+        return self._reply(gpt, conversation, history, user)
+
+    def regenerate(self, conversation_id: int) -> ReplyStream:
+        """Answer the last message of the person again, replacing the replies after it."""
+        conversation = self.catalog.get_conversation(conversation_id)
+        messages = self.catalog.list_messages(conversation_id)
+        users = [m for m in messages if m.role is Role.USER]
+        if not users:
+            raise InvalidInput("This conversation has no message to answer again.")
+        last = users[-1]
+        self.catalog.delete_messages_after(conversation_id, last.id)
+        history = [m for m in messages if m.id < last.id]
+        return self._reply(self.catalog.get_gpt(conversation.gpt_id), conversation, history, last)
+
+    def edit(self, message_id: int, conversation_id: int, text: str) -> ReplyStream:
+        """Change one of the person's messages and answer it afresh (later turns are dropped)."""
+        text = text.strip()
+        if not text:
+            raise InvalidInput("The message is empty.")
+        messages = self.catalog.list_messages(conversation_id)
+        target = next((m for m in messages if m.id == message_id), None)
+        if target is None or target.role is not Role.USER:
+            raise InvalidInput(f"Message {message_id} is not one of your messages in conversation {conversation_id}.")
+        edited = self.catalog.update_message(message_id, content=text)
+        self.catalog.delete_messages_after(conversation_id, message_id)
+        history = [m for m in messages if m.id < message_id]
+        conversation = self.catalog.get_conversation(conversation_id)
+        return self._reply(self.catalog.get_gpt(conversation.gpt_id), conversation, history, edited)
+
+    def _reply(self, gpt: GPT, conversation: Conversation, history: list[Message], user: Message) -> ReplyStream:
+        reply = self.catalog.add_message(conversation.id, Role.ASSISTANT, "", status=MessageStatus.STREAMING)
+        return ReplyStream(self, gpt, conversation, user, reply, _prompt(gpt, history, user.content))
+
+    def load_spec(self, gpt: GPT) -> LoadSpec:
+        model = self.catalog.get_model(gpt.model_sha256)
+        info = model.info
+        settings = self.settings()
+        n_ctx = gpt.params.context_length
+        if info is not None and info.context_length:
+            n_ctx = min(n_ctx, info.context_length)
+        adapter = self.catalog.get_model(gpt.adapter_sha256) if gpt.adapter_sha256 else None
+        return LoadSpec(
+            path=str(self.models.file_of(model)),
+            adapter_path=str(self.models.file_of(adapter)) if adapter else None,
+            adapter_scale=gpt.adapter_scale, gpu=settings.gpu_offload, n_ctx=n_ctx, threads=settings.threads,
+            file_size=model.size, block_count=(info.block_count or 0) if info else 0,
+        )
+
+
+@dataclass
+class ReplyStream:
+    """One reply being generated. Iterate for :class:`ChatChunk` items and a final :class:`ChatResult`."""
+
+    service: ChatService
+    gpt: GPT
+    conversation: Conversation
+    user_message: Message
+    reply_message: Message
+    prompt: tuple[tuple[ChatMessage, ...], int]
+    notices: list[str] = field(default_factory=list)
+    result: ChatResult | None = None
+    text: str = ""
+    _engine: EngineClient | None = None
+    _cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """Stop generating; what was written so far is kept as a cancelled reply. Safe from any thread."""
+        self._cancelled.set()
+        if self._engine is not None:
+            self._engine.cancel()
+
+    def __iter__(self) -> Iterator[ChatChunk | ChatResult]:
+        catalog = self.service.catalog
+        parts: list[str] = []
+        status, error = MessageStatus.FAILED, None
+        last_saved = time.monotonic()
+        try:
+            model = catalog.get_model(self.gpt.model_sha256)
+            if model.info is None:
+                raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
+            template = choose_template(model.info, self.gpt.chat_template)
+            engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
+            self._engine = engine
+            self.notices.extend(loaded.notices)
+            messages, pinned = self.prompt
+            request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned)
+            for item in engine.chat(request):
+                if self._cancelled.is_set():
+                    engine.cancel()
+                if isinstance(item, ChatResult):
+                    self.result = item
+                    if item.dropped_messages:
+                        self.notices.append(f"{item.dropped_messages} older messages did not fit in the model's "
+                                            "context and were left out of this reply.")
+                else:
+                    parts.append(item.text)
+                    if time.monotonic() - last_saved >= self.service.checkpoint_seconds:
+                        catalog.update_message(self.reply_message.id, content="".join(parts))
+                        last_saved = time.monotonic()
+                yield item
+            cancelled = self.result is not None and self.result.finish_reason is FinishReason.CANCELLED
+            status = MessageStatus.CANCELLED if cancelled else MessageStatus.COMPLETE
+        except GeneratorExit:
+            status = MessageStatus.CANCELLED
+            raise
+        except KnownError as exc:
+            error = str(exc)
+            raise
+        except Exception as exc:
+            log.exception("reply to conversation %s failed", self.conversation.id)
+            error = f"Internal error: {type(exc).__name__}: {exc}"
+            raise
+        finally:
+            self.text = "".join(parts)
+            self.reply_message = catalog.update_message(self.reply_message.id, content=self.text, status=status,
+                                                        error=error)
+
+
+def _prompt(gpt: GPT, history: list[Message], text: str) -> tuple[tuple[ChatMessage, ...], int]:
+    """System instructions and examples (never dropped), then the kept history, then the new message."""
+    messages: list[ChatMessage] = []
+    if gpt.instructions.strip():
+        messages.append(ChatMessage(Role.SYSTEM, gpt.instructions))
+    messages.extend(gpt.examples)
+    pinned = len(messages)
+    for message in history:
+        if message.status in (MessageStatus.COMPLETE, MessageStatus.CANCELLED) and message.content.strip():
+            _append_merged(messages, pinned, ChatMessage(message.role, message.content))
+    _append_merged(messages, pinned, ChatMessage(Role.USER, text))
+    return tuple(messages), pinned
+
+
+def _append_merged(messages: list[ChatMessage], pinned: int, message: ChatMessage) -> None:
+    """Templates expect roles to alternate; a failed reply leaves two user turns in a row, so join them."""
+    if len(messages) > pinned and messages[-1].role is message.role:
+        messages[-1] = ChatMessage(message.role, f"{messages[-1].content}\n\n{message.content}")
+    else:
+        messages.append(message)
+
+
+def _title(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 60 else line[:59] + "…"

@@ -1,0 +1,63 @@
+"""Conversations kept on this machine: listing, reading, searching and exporting them."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.catalog import Catalog
+from app.core.entities import Conversation, Message, MessageStatus, SearchHit
+from app.core.errors import InvalidInput
+
+EXPORT_FORMATS = ("md", "json")
+
+
+@dataclass
+class History:
+    catalog: Catalog
+
+    def list(self, *, gpt_id: str | None = None, limit: int = 200) -> list[Conversation]:
+        return self.catalog.list_conversations(gpt_id=gpt_id, limit=limit)
+
+    def show(self, conversation_id: int) -> tuple[Conversation, list[Message]]:
+        return self.catalog.get_conversation(conversation_id), self.catalog.list_messages(conversation_id)
+
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        return self.catalog.search_messages(query, limit=limit)
+
+    def export(self, conversation_id: int, fmt: str) -> str:
+        """The conversation as Markdown (for people) or JSON (for programs), with every message's status."""
+        conversation, messages = self.show(conversation_id)
+        if fmt == "md":
+            return to_markdown(conversation, messages)
+        if fmt == "json":
+            return json.dumps({"conversation": plain(conversation), "messages": plain(messages)},
+                              ensure_ascii=False, indent=2) + "\n"
+        raise InvalidInput(f"Unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}.")
+
+
+def to_markdown(conversation: Conversation, messages: list[Message]) -> str:
+    lines = [f"# {conversation.title}", "", f"*GPT:* `{conversation.gpt_id}` · *started:* {conversation.created_at}", ""]
+    for message in messages:
+        lines.append(f"## {message.role.value.capitalize()}")
+        if message.status is not MessageStatus.COMPLETE:
+            note = f" — {message.error}" if message.error else ""
+            lines.append(f"*({message.status.value}{note})*")
+        lines.extend(["", message.content, ""])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, enums and tuples as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,61 @@
+"""Start the GUI: one QApplication, the services, the main window; close models explicitly on exit."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.core.paths import AppPaths
+from app.services.container import Services, open_services
+from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class _StarterSignals(QObject):
+    finished = Signal(bool)
+
+
+class _StarterJob(QRunnable):
+    """Assembling and registering the starter model takes seconds the first time: off the GUI thread."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.signals = _StarterSignals()
+        self._services = services
+
+    def run(self) -> None:
+        added = False
+        try:
+            added = self._services.starter.ensure()
+        except Exception:  # noqa: BLE001 - a bug, logged; the app goes on without the starter
+            log.exception("starter set-up failed")
+        self.signals.finished.emit(added)
+
+
+def create_window(services: Services) -> MainWindow:
+    window = MainWindow(services)
+    job = _StarterJob(services)
+    job.signals.finished.connect(window.on_starter_finished)
+    window.starter_job = job  # keep the signal object alive as long as the window
+    QThreadPool.globalInstance().start(job)
+    return window
+
+
+def run_gui(paths: AppPaths) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("GPT Shelf")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("GPT Shelf")
+    services = open_services(paths, install_starter=False)
+    try:
+        window = create_window(services)
+        window.show()
+        return app.exec()
+    finally:
+        QThreadPool.globalInstance().waitForDone(30_000)
+        services.close()

@@ -1,0 +1,85 @@
+"""The main window: a sidebar of sections and the page for the chosen one.
+
+The sections are the app's map (Chats, Store, Library, Models, Settings); each page reads the
+catalog through the services and refreshes when told something changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from app.services.container import Services
+from app.ui import pages
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.starter_job: object | None = None
+        self.setWindowTitle(self.tr("GPT Shelf"))
+        self.resize(1100, 720)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, pages.Page] = {}
+        for key, title, page in (
+            ("chats", self.tr("Chats"), pages.ChatsPage(services)),
+            ("store", self.tr("Store"), pages.StorePage(services)),
+            ("library", self.tr("My GPTs"), pages.LibraryPage(services)),
+            ("models", self.tr("Models"), pages.ModelsPage(services)),
+            ("settings", self.tr("Settings"), pages.SettingsPage(services)),
+        ):
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
+            self.stack.addWidget(page)
+            self.pages[key] = page
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+
+        brand = QLabel(self.tr("GPT Shelf"))
+        brand.setObjectName("brand")
+        brand.setStyleSheet("font-size: 18px; font-weight: 600; padding: 12px 8px;")
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(brand)
+        side.addWidget(self.sidebar)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(200)
+
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(side_widget)
+        layout.addWidget(self.stack, 1)
+        central = QWidget()
+        central.setLayout(layout)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(self.tr("Data folder: {0}").format(services.paths.home))
+        self.sidebar.setCurrentRow(2)
+
+    def show_section(self, key: str) -> None:
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.sidebar.setCurrentRow(row)
+                return
+        raise KeyError(key)
+
+    @Slot(int)
+    def _on_sidebar_row_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if isinstance(page, pages.Page):
+            page.refresh()
+
+    @Slot(bool)
+    def on_starter_finished(self, added: bool) -> None:
+        if added:
+            self.statusBar().showMessage(self.tr("The starter GPT “Scratchpad” is ready to chat offline."), 8000)
+        for page in self.pages.values():
+            page.refresh()
