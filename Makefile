@@ -25,7 +25,7 @@ test: $(STAMP)
 	exit $$status
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m tools.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m app.ui.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

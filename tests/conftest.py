@@ -11,11 +11,19 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the run: the starter model is assembled there once, not in ~/.cache."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def gptshelf_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def gptshelf_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                  session_cache: Path) -> Path:
     """Every test gets its own empty GPTSHELF_HOME so nothing touches the real data folder."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("GPTSHELF_HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache))
     return home
 
 

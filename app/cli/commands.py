@@ -14,9 +14,8 @@ from app.core.errors import InvalidInput
 from app.core.paths import AppPaths
 from app.engine.client import EngineClient
 from app.engine.templates import TemplateChoice, choose_template, render_chat
-from app.ggufcheck import check_gguf
 from app.services.container import Services, open_services
-from app.services.models import ImportMode
+from app.services.models import ImportMode, inspect_gguf
 
 SAMPLE_CONVERSATION = (
     ChatMessage(Role.SYSTEM, "You are a helpful assistant."),
@@ -63,7 +62,7 @@ def _info(args: argparse.Namespace, services: Services, out: Output) -> int:
 
 
 def _models_offline(args: argparse.Namespace, out: Output) -> int:
-    info = check_gguf(Path(args.path))
+    info = inspect_gguf(Path(args.path))
     if args.action == "inspect":
         if out.as_json:
             out.json(info)

@@ -8,7 +8,6 @@ reason, and the next request starts a fresh child.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import multiprocessing
 import signal
 import threading
@@ -36,8 +35,7 @@ class EngineClient:
         self._cancel = self._context.Event()
         self._process: Any = None
         self._conn: Connection | None = None
-        self._log_queue: Any = None
-        self._listener: logging.handlers.QueueListener | None = None
+        self._log_thread: threading.Thread | None = None
         self._spec: LoadSpec | None = None
         self._loaded: LoadedModel | None = None
 
@@ -54,16 +52,20 @@ class EngineClient:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
         self._reap()
-        self._log_queue = self._context.Queue()
-        self._listener = logging.handlers.QueueListener(self._log_queue, _Reemit(), respect_handler_level=False)
-        self._listener.start()
+        # Logs come over a pipe of their own, not a multiprocessing.Queue: a Queue's shared lock stays
+        # held forever when the child is killed mid-write, and the parent would hang on it.
+        log_reader, log_writer = self._context.Pipe(duplex=False)
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
-            target=worker.main, args=(child, self._cancel, self._log_queue, self._log_level),
+            target=worker.main, args=(child, self._cancel, log_writer, self._log_level),
             name="gptshelf-engine", daemon=True,
         )
         self._process.start()
         child.close()
+        log_writer.close()
+        self._log_thread = threading.Thread(target=_forward_logs, args=(log_reader,), name="engine-logs",
+                                            daemon=True)
+        self._log_thread.start()
         self._conn = parent
         reply, value = self._receive(timeout=START_SECONDS)
         if reply is not Reply.READY:
@@ -90,12 +92,9 @@ class EngineClient:
             self._process.close()
         if self._conn is not None:
             self._conn.close()
-        if self._listener is not None:
-            self._listener.stop()
-        if self._log_queue is not None:
-            self._log_queue.close()
-            self._log_queue.join_thread()
-        self._process, self._conn, self._listener, self._log_queue = None, None, None, None
+        if self._log_thread is not None:
+            self._log_thread.join(5)  # ends at the end of the child's log pipe
+        self._process, self._conn, self._log_thread = None, None, None
         self._loaded = None
 
     # --- requests ---------------------------------------------------------------------------
@@ -217,10 +216,17 @@ def describe_exit(code: int | None) -> str:
     return f"it exited with code {code}"
 
 
-class _Reemit(logging.Handler):
+def _forward_logs(conn: Connection) -> None:
     """Hand records from the child to the parent's loggers, so they land wherever the app logs."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
-            logger.handle(record)
+    with conn:
+        while True:
+            try:
+                record = conn.recv()
+            except (EOFError, OSError):
+                return
+            except Exception:  # noqa: BLE001 - a torn record from a killed child: stop reading
+                log.debug("engine log pipe closed mid-record", exc_info=True)
+                return
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)

@@ -16,6 +16,7 @@ import logging.handlers
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -36,11 +37,11 @@ log = logging.getLogger("app.engine.worker")
 Send = Callable[[Reply, Any], None]
 
 
-def main(conn: Connection, cancel: Any, log_queue: Any, level: int) -> None:
+def main(conn: Connection, cancel: Any, log_pipe: Connection, level: int) -> None:
     """Entry point of the spawned process."""
     # Ctrl-C in a terminal reaches the whole process group; stopping a reply is the parent's call.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _route_logging(log_queue, level)
+    _route_logging(log_pipe, level)
     faulthandler.enable(file=sys.__stderr__)
     import llama_cpp  # noqa: PLC0415 - imported here so the parent never loads llama.cpp
 
@@ -262,9 +263,27 @@ def _drop_oldest(messages: list[ChatMessage], pinned: int) -> int:
     return 1
 
 
-def _route_logging(queue: Any, level: int) -> None:
+class _PipeHandler(logging.Handler):
+    """Send records to the parent; a lock of this process only, so a kill can't leave it held elsewhere."""
+
+    def __init__(self, pipe: Connection) -> None:
+        super().__init__()
+        self._pipe = pipe
+        self._send_lock = threading.Lock()
+        self._preparer = logging.handlers.QueueHandler(None)  # type: ignore[arg-type]
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            prepared = self._preparer.prepare(record)
+            with self._send_lock:
+                self._pipe.send(prepared)
+        except (OSError, ValueError):
+            pass  # the parent is gone; nobody to tell
+
+
+def _route_logging(pipe: Connection, level: int) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [logging.handlers.QueueHandler(queue)]
+    root.handlers[:] = [_PipeHandler(pipe)]
     root.setLevel(level)
     # llama-cpp-python prints its own chatter with print(file=sys.stderr) when verbose; send the
     # Python-level stream into logging instead (the real fd 2 stays untouched for native crashes).

@@ -33,6 +33,14 @@ class Services:
     starter: Starter
     closed: bool = field(default=False)
 
+    def recover(self) -> int:
+        """Mark replies that an earlier crash left half-written as failed (the GUI calls this at start;
+        not every CLI command, since a CLI run beside the GUI must not touch its streaming reply)."""
+        interrupted = self.catalog.finish_interrupted_messages()
+        if interrupted:
+            log.warning("%d replies were interrupted by an earlier stop and are marked failed", interrupted)
+        return interrupted
+
     def settings(self) -> Settings:
         return self.catalog.load_settings()
 

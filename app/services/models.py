@@ -36,8 +36,7 @@ class ModelLibrary:
     paths: AppPaths
 
     def inspect(self, path: Path) -> ModelInfo:
-        """Check a GGUF file without loading it (raises BadGGUF with the reason)."""
-        return check_gguf(_existing_file(path))
+        return inspect_gguf(path)
 
     def import_gguf(self, path: Path, *, mode: ImportMode = ImportMode.COPY, name: str | None = None,
                     progress: Callable[[int], None] | None = None, known_sha256: str | None = None) -> ModelFile:
@@ -110,6 +109,11 @@ class ModelLibrary:
             raise KnownError(f"The file of model {model.display_name!r} is missing from {path.parent}; "
                              "import it again.")
         return path
+
+
+def inspect_gguf(path: Path) -> ModelInfo:
+    """Check a GGUF file without loading it (raises BadGGUF with the reason); needs no catalog."""
+    return check_gguf(_existing_file(path))
 
 
 def _existing_file(path: Path) -> Path:

@@ -37,13 +37,14 @@ class _StarterJob(QRunnable):
         self.signals.finished.emit(added)
 
 
-def create_window(services: Services) -> MainWindow:
+def create_window(services: Services) -> tuple[MainWindow, _StarterJob]:
+    """The window and its first background job (not started, so a caller can connect to it first)."""
     window = MainWindow(services)
     job = _StarterJob(services)
+    job.setAutoDelete(False)
     job.signals.finished.connect(window.on_starter_finished)
-    window.starter_job = job  # keep the signal object alive as long as the window
-    QThreadPool.globalInstance().start(job)
-    return window
+    window.starter_job = job  # keep the job and its signals alive as long as the window
+    return window, job
 
 
 def run_gui(paths: AppPaths) -> int:
@@ -52,9 +53,11 @@ def run_gui(paths: AppPaths) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("GPT Shelf")
     services = open_services(paths, install_starter=False)
+    services.recover()
     try:
-        window = create_window(services)
+        window, starter = create_window(services)
         window.show()
+        QThreadPool.globalInstance().start(starter)
         return app.exec()
     finally:
         QThreadPool.globalInstance().waitForDone(30_000)

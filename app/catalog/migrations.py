@@ -1,0 +1,144 @@
+"""The catalog's schema, as an append-only list of migrations.
+
+A shipped migration is never edited: people's databases already ran it, so a change there would
+never reach them and would make new and old databases differ. To change the schema, add a new
+function ``mNNN_what_it_does`` at the end. ``tests/unit/catalog/test_migrations.py`` keeps a hash of
+each shipped migration's source to catch an accidental edit.
+
+Each migration runs in its own transaction together with the record that it ran (sqlite-utils'
+``Migrations``), so a failed one leaves nothing behind and stays pending. Schemas are written out
+explicitly; nothing is inferred from inserted rows, and a migration uses no constant defined
+elsewhere, so its meaning cannot change under it.
+
+JSON columns are TEXT checked with ``json_valid``. Enumerations (statuses, roles, sources) are not
+CHECK-constrained, because widening a CHECK means rebuilding the table; the entity layer validates
+them. ``conversations`` and ``messages`` use AUTOINCREMENT so an id is never reused: a streaming reply
+that writes to a message deleted meanwhile must fail, not land in a newer message.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("gptshelf")
+
+def migration_names() -> list[str]:
+    """Every migration this version knows, in order."""
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """The first schema: settings, models, GPTs and their versions, listings, chats, reviews."""
+    statements = [
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value))
+        )""",
+        """CREATE TABLE model_files (
+            sha256 TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            status TEXT NOT NULL,
+            info TEXT CHECK (info IS NULL OR json_valid(info)),
+            source TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX model_files_display_name ON model_files (display_name COLLATE NOCASE)",
+        """CREATE TABLE gpts (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            instructions TEXT NOT NULL DEFAULT '',
+            starters TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(starters)),
+            examples TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(examples)),
+            params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),
+            chat_template TEXT,
+            model_sha256 TEXT NOT NULL REFERENCES model_files (sha256),
+            adapter_sha256 TEXT,
+            adapter_scale REAL NOT NULL DEFAULT 1.0,
+            source TEXT NOT NULL DEFAULT 'custom',
+            version TEXT NOT NULL DEFAULT '0.1.0',
+            category TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX gpts_name ON gpts (name COLLATE NOCASE)",
+        "CREATE INDEX gpts_model_sha256 ON gpts (model_sha256)",
+        "CREATE INDEX gpts_adapter_sha256 ON gpts (adapter_sha256) WHERE adapter_sha256 IS NOT NULL",
+        """CREATE TABLE gpt_versions (
+            gpt_id TEXT NOT NULL REFERENCES gpts (id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            snapshot TEXT NOT NULL CHECK (json_valid(snapshot)),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (gpt_id, version)
+        )""",
+        """CREATE TABLE listings (
+            id TEXT PRIMARY KEY,
+            repo TEXT NOT NULL,
+            revision TEXT NOT NULL,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+            license TEXT NOT NULL DEFAULT '',
+            likes INTEGER NOT NULL DEFAULT 0,
+            downloads INTEGER NOT NULL DEFAULT 0,
+            rating_avg REAL,
+            rating_count INTEGER NOT NULL DEFAULT 0,
+            size INTEGER NOT NULL DEFAULT 0,
+            manifest TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(manifest)),
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX listings_category ON listings (category)",
+        "CREATE INDEX listings_downloads ON listings (downloads DESC)",
+        "CREATE INDEX listings_likes ON listings (likes DESC)",
+        # listings has a TEXT key, so its implicit rowid may change on VACUUM: the FTS row carries the id.
+        """CREATE VIRTUAL TABLE listings_fts USING fts5 (
+            listing_id UNINDEXED, name, description, author, category, tags,
+            tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            gpt_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX conversations_updated_at ON conversations (updated_at DESC, id DESC)",
+        "CREATE INDEX conversations_gpt_id ON conversations (gpt_id, updated_at DESC)",
+        """CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX messages_conversation_id ON messages (conversation_id)",
+        # rowid = messages.id; content is the segmented copy (see app.catalog.cjk).
+        "CREATE VIRTUAL TABLE messages_fts USING fts5 (content, tokenize = 'unicode61 remove_diacritics 2')",
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            gpt_id TEXT NOT NULL,
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            text TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT 'me',
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX reviews_gpt_id ON reviews (gpt_id)",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m002_unfinished_messages(db: Database) -> None:
+    """Index the replies still marked streaming, so those left by a crash are found at start instantly."""
+    db.execute("CREATE INDEX messages_streaming ON messages (conversation_id) WHERE status = 'streaming'")

@@ -1,0 +1,49 @@
+"""The main window, driven as a person would, offscreen with pytest-qt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool, Qt
+
+from app.core.paths import AppPaths
+from app.services.container import open_services
+from app.ui.application import create_window
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def services(gptshelf_home: Path):
+    with open_services(AppPaths(gptshelf_home), install_starter=False) as opened:
+        yield opened
+
+
+def test_the_sidebar_switches_pages_and_lists_what_is_in_the_catalog(qtbot, services, tiny_model):
+    model = services.models.import_gguf(tiny_model, name="Tiny")
+    services.gpts.create("Helper", model.sha256, description="Answers briefly")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == ["Chats", "Store", "My GPTs", "Models", "Settings"]
+    library = window.pages["library"]
+    assert window.stack.currentWidget() is library
+    assert library.table.item(0, 0).text() == "Helper" and library.table.item(0, 2).text() == "Tiny"
+    rect = window.sidebar.visualItemRect(window.sidebar.item(3))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.stack.currentWidget() is window.pages["models"]
+    assert window.pages["models"].table.item(0, 1).text() == "llama"
+
+
+def test_the_starter_job_reports_back_without_blocking_the_window(qtbot, services):
+    window, job = create_window(services)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(job.signals.finished, timeout=120_000) as blocker:
+        QThreadPool.globalInstance().start(job)
+    if services.starter.available():
+        assert blocker.args == [True]
+        assert [g.name for g in services.gpts.list()] == ["Scratchpad"]
+        assert window.pages["library"].table.rowCount() == 1
+    else:
+        assert blocker.args == [False]

@@ -1,0 +1,1 @@
+"""Unit tests of app.manifest: the gpt.json format (no network, no Qt)."""
