@@ -123,6 +123,8 @@ def _configure_logging(paths: AppPaths, *, verbose: bool) -> None:
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        console.addFilter(_quiet_llama)
     root.addHandler(console)
     try:
         paths.logs.mkdir(parents=True, exist_ok=True)
@@ -133,6 +135,11 @@ def _configure_logging(paths: AppPaths, *, verbose: bool) -> None:
     file_handler.setLevel(logging.INFO)
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(file_handler)
+
+
+def _quiet_llama(record: logging.LogRecord) -> bool:
+    """llama.cpp warns about many harmless model quirks; those go to the log file, not the terminal."""
+    return not record.name.startswith("llama_cpp") or record.levelno >= logging.ERROR
 
 
 if __name__ == "__main__":

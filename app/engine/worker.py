@@ -173,7 +173,8 @@ class _Worker:
         params = request.params
         if params.seed is not None:
             llm.set_seed(params.seed)
-        scanner = StopScanner((*request.template.stop, *params.stop))
+        stops = (*request.template.stop, *params.stop)
+        scanner = StopScanner(stops)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         room = max(llm.n_ctx() - len(prompt), 0)
         limit = min(params.max_tokens, room)
@@ -189,6 +190,12 @@ class _Worker:
                         finish = FinishReason.STOP
                         break
                     produced += 1
+                    if self._lib.llama_vocab_get_attr(vocab.vocab, token) & self._lib.LLAMA_TOKEN_ATTR_CONTROL:
+                        # Control tokens print as nothing, but one that opens a new turn ends the reply.
+                        if vocab.token_get_text(token) in stops:
+                            finish = FinishReason.STOP
+                            break
+                        continue
                     text = scanner.feed(decoder.decode(self._piece(vocab.vocab, token)))
                     if text:
                         send(Reply.CHUNK, ChatChunk(text))

@@ -61,8 +61,8 @@ class Starter:
                 self.gpts.create(
                     STARTER_NAME, model.sha256, gpt_id=STARTER_GPT_ID, instructions=STARTER_INSTRUCTIONS,
                     starters=STARTER_PROMPTS, source=GPTSource.STARTER, category="general",
-                    description="A tiny, fast model for quick drafts and experiments. Works offline.",
-                    params=GenerationParams(temperature=0.7, max_tokens=256, context_length=4096),
+                    description="Gemma 3 270M: a tiny, fast base model for quick drafts and experiments. Works offline.",
+                    params=GenerationParams(temperature=0.7, max_tokens=160, repeat_penalty=1.15, context_length=4096),
                 )
         except (OSError, ValueError, KnownError):
             log.exception("the starter GPT could not be set up")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.services.container import Services
 from app.ui import pages
+from app.ui.style import STYLE
 
 
 class MainWindow(QMainWindow):
@@ -21,11 +22,12 @@ class MainWindow(QMainWindow):
         self.services = services
         self.starter_job: object | None = None
         self.setWindowTitle(self.tr("GPT Shelf"))
+        self.setStyleSheet(STYLE)
         self.resize(1100, 720)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(200)
         self.stack = QStackedWidget()
         self.pages: dict[str, pages.Page] = {}
         for key, title, page in (
@@ -44,12 +46,13 @@ class MainWindow(QMainWindow):
 
         brand = QLabel(self.tr("GPT Shelf"))
         brand.setObjectName("brand")
-        brand.setStyleSheet("font-size: 18px; font-weight: 600; padding: 12px 8px;")
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(brand)
         side.addWidget(self.sidebar)
         side_widget = QWidget()
+        side_widget.setObjectName("sidePanel")
+        side_widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         side_widget.setLayout(side)
         side_widget.setFixedWidth(200)
 
