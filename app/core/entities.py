@@ -207,3 +207,122 @@ class LoadedModel:
     on_gpu: bool
     seconds: float
     notices: tuple[str, ...] = ()
+
+
+# --- store and hub ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListingVariant:
+    """One downloadable quantisation of a listing's base model."""
+
+    file: str
+    quant: str
+    size: int
+    sha256: str | None = None
+    """None only in the shipped starter catalog; the hub's LFS sha256 is used (and checked) then."""
+
+
+@dataclass(frozen=True)
+class MemoryShape:
+    """What a fit check needs beyond the file size: the KV cache grows with these."""
+
+    block_count: int
+    head_count_kv: int
+    embedding_length: int
+    head_count: int
+    context_length: int
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A GPT in the store, as the store index (or the starter catalog) describes it."""
+
+    id: str
+    repo: str
+    revision: str
+    name: str
+    description: str
+    author: str
+    category: str
+    tags: tuple[str, ...]
+    license: str
+    version: str
+    model_repo: str
+    model_revision: str
+    variants: tuple[ListingVariant, ...]
+    default_variant: str
+    likes: int = 0
+    downloads: int = 0
+    rating_avg: float = 0.0
+    rating_count: int = 0
+    updated_at: str = ""
+    shape: MemoryShape | None = None
+    manifest: dict | None = None
+    """The whole gpt.json when the listing comes from the hub; instructions, starters etc. live there."""
+    installed: bool = False
+
+    def variant(self, quant_or_file: str | None = None) -> ListingVariant:
+        wanted = quant_or_file or self.default_variant
+        for variant in self.variants:
+            if wanted in (variant.file, variant.quant) or wanted.lower() == variant.quant.lower():
+                return variant
+        from app.core.errors import InvalidInput  # noqa: PLC0415 - errors imports nothing from here
+
+        choices = ", ".join(v.quant for v in self.variants)
+        raise InvalidInput(f"{self.name} has no variant {wanted!r}; choose one of: {choices}.")
+
+
+class DownloadStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FAILED = "failed"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class DownloadRecord:
+    """The resumable state of one file download, kept in the catalog so it survives a restart."""
+
+    key: str
+    url: str
+    target: str
+    partial: str
+    expected_sha256: str | None
+    expected_size: int | None
+    bytes_done: int
+    status: DownloadStatus
+    error: str | None = None
+    etag: str | None = None
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    key: str
+    done: int
+    total: int | None
+    bytes_per_second: float
+    eta_seconds: float | None
+
+
+class Fit(enum.StrEnum):
+    FITS = "fits"
+    TIGHT = "tight"
+    WONT_FIT = "won't fit"
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """Will a variant run here? The memory it needs against what this machine has free."""
+
+    verdict: Fit
+    needed_bytes: int
+    weights_bytes: int
+    kv_cache_bytes: int
+    overhead_bytes: int
+    free_ram_bytes: int
+    free_gpu_bytes: int
+    context_length: int
+    explanation: str
