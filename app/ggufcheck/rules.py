@@ -8,6 +8,8 @@ mismatch on ``general.alignment`` or a string array trips a GGML_ASSERT, which a
 
 from __future__ import annotations
 
+import logging
+
 import re
 
 from app.ggufcheck import limits
@@ -25,6 +27,9 @@ ARCHITECTURE = "general.architecture"
 #: A token spelled like a byte token must be a well-formed one: "<0x-1>" made plamo2's vocabulary
 #: loader write out of bounds (lmstudio-bug-tracker#2289).
 _BYTE_TOKEN = re.compile(r"<0x[0-9A-Fa-f]{2}>")
+
+
+log = logging.getLogger(__name__)
 
 
 def check_token_text(i: int, text: str) -> None:
@@ -85,7 +90,12 @@ def vocabulary(meta: dict[str, Entry]) -> ArrayValue | None:
 
 
 def token_ids(meta: dict[str, Entry], n_vocab: int | None) -> dict[str, int]:
-    """Every ``tokenizer.ggml.*_token_id`` must be a non-negative integer below ``n_vocab``."""
+    """Every ``tokenizer.ggml.*_token_id`` must be an integer; ids outside the vocabulary are dropped.
+
+    llama.cpp itself only warns about an out-of-range special id and falls back to a default, and real
+    files carry such sloppiness (a padding id equal to n_vocab), so refusing them would be a false
+    rejection. Dropping them keeps every id this checker later reads a token text for in range.
+    """
     ids: dict[str, int] = {}
     for key, entry in meta.items():
         if not (key.startswith("tokenizer.ggml.") and key.endswith("_token_id")):
@@ -94,8 +104,8 @@ def token_ids(meta: dict[str, Entry], n_vocab: int | None) -> dict[str, int]:
             raise Reject(f"{key} must be an integer (found {entry.describe()})")
         value = entry.value
         if value < 0 or (n_vocab is not None and value >= n_vocab):
-            limit = f"the vocabulary has {n_vocab} tokens" if n_vocab is not None else "ids are non-negative"
-            raise Reject(f"{key} is {value}, out of range ({limit})")
+            log.warning("ignoring %s = %s: outside the vocabulary of %s tokens", key, value, n_vocab)
+            continue
         ids[key] = value
     return ids
 

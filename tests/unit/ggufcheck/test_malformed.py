@@ -20,9 +20,17 @@ from app.core.errors import BadGGUF
 from app.ggufcheck import check_gguf
 from app.ggufcheck.reader import BoundedReader, Reject
 from tests.unit.ggufcheck.gguf_bytes import ARRAY, F32, STRING, base_model
-from tests.unit.ggufcheck.malformed_cases import HUGE, all_cases
+from tests.unit.ggufcheck.malformed_cases import HUGE, all_cases, tolerated_token_ids
 
 CASES = all_cases()
+
+
+@pytest.mark.parametrize("data", [c[1] for c in tolerated_token_ids()], ids=[c[0] for c in tolerated_token_ids()])
+def test_special_ids_outside_the_vocabulary_are_dropped_not_fatal(
+    data: bytes, write_bytes: Callable[[bytes], Path]
+) -> None:
+    info = check_gguf(write_bytes(data))
+    assert isinstance(info, ModelInfo)
 
 
 def test_corpus_is_large_enough() -> None:
