@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fake_hub_fixtures import fake_hub, fake_hub_factory, hf_cache, hf_client_isolated, loopback_only  # noqa: F401
+
 # Qt reads this when the first QApplication is made; tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -44,3 +46,31 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def tiny_model(tiny_models: dict[str, Path]) -> Path:
     return tiny_models["chatml"]
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], str]:
+    """An in-memory keyring backend for every test: tests never touch the real OS keyring."""
+    import keyring
+    import keyring.backend
+    import keyring.errors
+
+    store: dict[tuple[str, str], str] = {}
+
+    class Backend(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if store.pop((service, username), None) is None:
+                raise keyring.errors.PasswordDeleteError(username)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Backend())
+    yield store
+    keyring.set_keyring(previous)

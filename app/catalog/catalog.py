@@ -27,6 +27,8 @@ from app.catalog.database import (
 )
 from app.catalog.connections import Connections
 from app.catalog.conversations import ConversationsAndMessages
+from app.catalog.downloads import DownloadsMixin
+from app.catalog.listings import Listings
 from app.catalog.migrations import MIGRATIONS, migration_names
 from app.catalog.models_gpts import ModelsAndGPTs
 from app.core.errors import CatalogError, InvalidInput
@@ -87,7 +89,7 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
     log.info("Catalog %s migrated: %s", path, ", ".join(m.name for m in pending))
 
 
-class Catalog(ModelsAndGPTs, ConversationsAndMessages):
+class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin):
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

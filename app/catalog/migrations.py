@@ -142,3 +142,52 @@ def m001_initial(db: Database) -> None:
 def m002_unfinished_messages(db: Database) -> None:
     """Index the replies still marked streaming, so those left by a crash are found at start instantly."""
     db.execute("CREATE INDEX messages_streaming ON messages (conversation_id) WHERE status = 'streaming'")
+
+
+@MIGRATIONS()
+def m003_listing_sync(db: Database) -> None:
+    """Remember where each listing came from (starter catalog or hub shard) and what it needs in memory,
+    and each synced shard's sha256, so a sync fetches and applies only the shards that changed."""
+    statements = [
+        "ALTER TABLE listings ADD COLUMN source TEXT NOT NULL DEFAULT 'hub'",
+        "ALTER TABLE listings ADD COLUMN shard TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE listings ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE listings ADD COLUMN mem_needed INTEGER NOT NULL DEFAULT 0",
+        # The FTS row of a listing: listings has a TEXT key, and an UNINDEXED column can't be looked up.
+        "ALTER TABLE listings ADD COLUMN fts_rowid INTEGER",
+        "CREATE UNIQUE INDEX listings_fts_rowid ON listings (fts_rowid)",
+        "CREATE INDEX listings_source_shard ON listings (source, shard)",
+        "CREATE INDEX listings_size ON listings (size)",
+        "CREATE INDEX listings_rating ON listings (rating_avg DESC, rating_count DESC)",
+        "CREATE INDEX listings_updated_at ON listings (updated_at DESC)",
+        """CREATE TABLE sync_shards (
+            source TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            synced_at TEXT NOT NULL,
+            PRIMARY KEY (source, path)
+        )""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m004_downloads(db: Database) -> None:
+    """Resumable downloads: each file's progress survives a killed app, so the next start resumes it."""
+    db.execute(
+        """CREATE TABLE downloads (
+            key TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            target TEXT NOT NULL,
+            partial TEXT NOT NULL,
+            expected_sha256 TEXT,
+            expected_size INTEGER,
+            bytes_done INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            error TEXT,
+            etag TEXT,
+            updated_at TEXT NOT NULL
+        )"""
+    )

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from app import __version__
+from app.cli import store_commands
 from app.cli.chat_loop import run_chat
 from app.cli.output import Output, human_count, human_size
 from app.core.entities import ChatMessage, ModelInfo, Role
@@ -30,6 +31,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.command == "models" and args.action in ("inspect", "template"):
         return _models_offline(args, out)  # never opens the catalog nor llama.cpp
     with open_services(paths) as services:
+        if args.command in ("store", "hf", "review", "hub"):
+            return store_commands.run(args, services, out)
         handler = {
             "info": _info, "models": _models, "gpts": _gpts, "chat": _chat, "history": _history,
             "settings": _settings,

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import commands
+from app.cli import commands, store_commands
 from app.core.errors import KnownError
 from app.core.paths import AppPaths
 
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id", type=int)
     export.add_argument("--format", choices=("md", "json"), default="md")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    store_commands.add_parsers(sub, _json)
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)

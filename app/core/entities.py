@@ -263,14 +263,18 @@ class Listing:
     installed: bool = False
 
     def variant(self, quant_or_file: str | None = None) -> ListingVariant:
-        wanted = quant_or_file or self.default_variant
-        for variant in self.variants:
-            if wanted in (variant.file, variant.quant) or wanted.lower() == variant.quant.lower():
-                return variant
-        from app.core.errors import InvalidInput  # noqa: PLC0415 - errors imports nothing from here
+        return pick_variant(self.variants, quant_or_file or self.default_variant, self.name)
 
-        choices = ", ".join(v.quant for v in self.variants)
-        raise InvalidInput(f"{self.name} has no variant {wanted!r}; choose one of: {choices}.")
+
+def pick_variant(variants: tuple[ListingVariant, ...], wanted: str, name: str) -> ListingVariant:
+    """The variant named by quant (any case) or file name; an unknown name lists the choices."""
+    for variant in variants:
+        if wanted in (variant.file, variant.quant) or wanted.lower() == variant.quant.lower():
+            return variant
+    from app.core.errors import InvalidInput  # noqa: PLC0415 - errors imports nothing from here
+
+    choices = ", ".join(v.quant for v in variants)
+    raise InvalidInput(f"{name} has no variant {wanted!r}; choose one of: {choices}.")
 
 
 class DownloadStatus(enum.StrEnum):
@@ -326,3 +330,52 @@ class FitReport:
     free_gpu_bytes: int
     context_length: int
     explanation: str
+
+
+class ListingSort(enum.StrEnum):
+    RELEVANCE = "relevance"
+    RATING = "rating"
+    LIKES = "likes"
+    DOWNLOADS = "downloads"
+    NEWEST = "newest"
+    SIZE = "size"
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """A store search: words (CJK-aware, last word a prefix), filters, a sort and a page."""
+
+    text: str = ""
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    min_size: int | None = None
+    max_size: int | None = None
+    installed: bool | None = None
+    fits_within: int | None = None
+    """Memory in bytes: keep only listings whose estimate at their default context fits in it."""
+    sort: ListingSort = ListingSort.RELEVANCE
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ListingChanges:
+    """What a sync did to the catalog; views refresh from this."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    gpt_id: str
+    stars: int
+    text: str
+    author: str
+    created_at: str

@@ -55,3 +55,13 @@ class AppPaths:
         for folder in (self.home, self.store, self.backups, self.logs):
             folder.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def resources_dir() -> Path:
+    """The shipped ``resources/`` folder: beside the ``app`` package in a checkout, inside a frozen bundle."""
+    import sys  # noqa: PLC0415
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"

@@ -9,14 +9,21 @@ import logging
 from dataclasses import dataclass, field
 
 from app.catalog import Catalog, open_catalog
-from app.core.paths import AppPaths
+from app.core.paths import AppPaths, resources_dir
 from app.core.settings import Settings
+from app.engine.client import EngineClient
+from app.hub.client import HubClient, configure_http
+from app.hub.download import Downloader
 from app.services.chat import ChatService
 from app.services.engines import EnginePool
 from app.services.gpts import GPTLibrary
 from app.services.history import History
+from app.services.fit import FitChecker
+from app.services.install import Installer
 from app.services.models import ModelLibrary
+from app.services.secrets import HF_TOKEN, Secrets
 from app.services.starter import Starter
+from app.services.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,8 @@ class Services:
     engines: EnginePool
     chat: ChatService
     starter: Starter
+    store: Store
+    secrets: Secrets
     closed: bool = field(default=False)
 
     def recover(self) -> int:
@@ -39,6 +48,9 @@ class Services:
         interrupted = self.catalog.finish_interrupted_messages()
         if interrupted:
             log.warning("%d replies were interrupted by an earlier stop and are marked failed", interrupted)
+        cleaned = self.store.installer.downloader.housekeeping()
+        if cleaned:
+            log.info("removed %d leftover partial downloads", cleaned)
         return interrupted
 
     def settings(self) -> Settings:
@@ -64,11 +76,31 @@ def open_services(paths: AppPaths, *, install_starter: bool = True) -> Services:
     models = ModelLibrary(catalog, paths)
     gpts = GPTLibrary(catalog)
     engines = EnginePool()
+    secrets = Secrets()
+    configure_http(catalog.load_settings().https_proxy)
+
+    def hub_client() -> HubClient:
+        return HubClient(catalog.load_settings().hub_endpoint, cache_dir=paths.home / "hub-cache",
+                         token=lambda: secrets.get(HF_TOKEN))
+
+    downloader = Downloader(catalog, proxy=catalog.load_settings().https_proxy or None, folders=(paths.store,))
+    installer = Installer(catalog, paths, hub_client, downloader)
+    store = Store(catalog, hub_client, catalog.load_settings, FitChecker(_engine_info), installer, secrets,
+                  resources_dir() / "catalog" / "starter.jsonl")
     services = Services(
         paths=paths, catalog=catalog, models=models, gpts=gpts, history=History(catalog), engines=engines,
         chat=ChatService(catalog, models, engines, catalog.load_settings),
-        starter=Starter(catalog, models, gpts),
+        starter=Starter(catalog, models, gpts), store=store, secrets=secrets,
     )
+    store.load_starter()
     if install_starter:
         services.starter.ensure()
     return services
+
+
+def _engine_info():  # noqa: ANN202 - EngineInfo; a short-lived engine process just to list devices
+    engine = EngineClient()
+    try:
+        return engine.info()
+    finally:
+        engine.close()

@@ -16,8 +16,9 @@ ALLOWED = {
     "ggufcheck": {"core"},
     "catalog": {"core", "manifest"},
     "engine": {"core"},
-    "services": {"core", "manifest", "catalog", "engine", "ggufcheck"},
-    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "ui"},
+    "hub": {"core", "manifest"},
+    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub"},
+    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui"},
     "ui": {"core", "services"},
 }
 

@@ -139,3 +139,15 @@ def test_importing_the_same_model_twice_stores_one_copy(services, tiny_model):
     assert first.sha256 == second.sha256
     assert len(list(services.paths.store.iterdir())) == 1
     assert replace(second, display_name=first.display_name).path == first.path
+
+
+def test_recover_marks_half_written_replies_failed_and_clears_orphan_partials(services, tiny_gpt):
+    conversation = services.catalog.create_conversation(tiny_gpt.id, "crashed")
+    services.catalog.add_message(conversation.id, Role.USER, "hi")
+    services.catalog.add_message(conversation.id, Role.ASSISTANT, "half", status=MessageStatus.STREAMING)
+    orphan = services.paths.store / ("0" * 64 + ".partial")
+    orphan.write_bytes(b"x")
+    assert services.recover() == 1
+    reply = services.catalog.list_messages(conversation.id)[-1]
+    assert (reply.status, reply.content) == (MessageStatus.FAILED, "half") and reply.error
+    assert not orphan.exists()

@@ -20,6 +20,8 @@ from app.core.errors import CatalogError
 SHIPPED = {
     "m001_initial": "c4e55a019f225d31e5981a639fd6250aee0eb9c11225c5f2351bc4bbda25d5f4",
     "m002_unfinished_messages": "14836c122fd68e0aefbe0f1a76b75fe2529e3d9e908f49efa0bbe5b7648595f1",
+    "m003_listing_sync": "d8335a6b52dfd3c52fcb29ed32c8e09d1a410fbfce312d2728a5cadfa6a57471",
+    "m004_downloads": "e49e0e5259c883b48efac9a3347757b39603dc75d1eaa924754a379df2fb4ac2",
 }
 
 TABLES = {"settings", "model_files", "gpts", "gpt_versions", "listings", "conversations", "messages", "reviews"}
@@ -59,7 +61,7 @@ def _first_schema_with_rows(database: Path) -> None:
 
 def test_a_blank_database_gets_every_migration(catalog) -> None:
     applied = [m.name for m in MIGRATIONS.applied(catalog._conns.db)]
-    assert applied == migration_names() == ["m001_initial", "m002_unfinished_messages"]
+    assert applied == migration_names() == list(SHIPPED)
     objects = _schema_objects(catalog.path)
     assert TABLES | {"messages_fts", "listings_fts", "_sqlite_migrations"} <= {n for t, n in objects if t == "table"}
     assert ("index", "messages_streaming") in objects

@@ -1,0 +1,67 @@
+"""Secrets (the hub token) in the OS keyring, never in our files or logs.
+
+When the keyring has no usable backend, the token is kept for this session only and the person is
+told so, rather than being written somewhere in plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import keyring
+import keyring.errors
+
+from app.core.errors import KnownError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "GPT Shelf"
+HF_TOKEN = "hub-token"
+
+
+@dataclass
+class Secrets:
+    service: str = SERVICE
+    _session: dict[str, str] = field(default_factory=dict)
+    persistent: bool = True
+
+    def get(self, name: str) -> str | None:
+        if name in self._session:
+            return self._session[name]
+        try:
+            return keyring.get_password(self.service, name)
+        except keyring.errors.KeyringError:
+            log.warning("the keyring could not be read", exc_info=True)
+            return None
+
+    def set(self, name: str, value: str) -> bool:
+        """Store a secret; False when it could only be kept for this session."""
+        value = value.strip()
+        if not value:
+            raise KnownError("The token is empty.")
+        try:
+            keyring.set_password(self.service, name, value)
+            self._session.pop(name, None)
+            return True
+        except keyring.errors.KeyringError:
+            log.warning("no usable keyring; keeping the secret for this session only")
+            self._session[name] = value
+            self.persistent = False
+            return False
+
+    def delete(self, name: str) -> None:
+        self._session.pop(name, None)
+        try:
+            keyring.delete_password(self.service, name)
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError:
+            log.warning("the keyring could not be changed", exc_info=True)
+
+
+def redact(text: str) -> str:
+    """Hide anything that looks like a hub token (``hf_…``) before it is logged or shown."""
+    import re  # noqa: PLC0415
+
+    return re.sub(r"hf_[A-Za-z0-9]{6,}", "hf_***", text)
