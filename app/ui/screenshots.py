@@ -34,7 +34,8 @@ def render(target: Path) -> list[Path]:
         window = MainWindow(services)
         window.resize(1100, 680)
         window.show()
-        for key, name in (("library", "main-window.png"), ("chats", "chats.png"), ("models", "models.png")):
+        for key, name in (("library", "main-window.png"), ("chats", "chats.png"), ("models", "models.png"),
+                          ("store", "store.png")):
             window.show_section(key)
             app.processEvents()
             path = target / name

@@ -47,3 +47,12 @@ def test_the_starter_job_reports_back_without_blocking_the_window(qtbot, service
         assert window.pages["library"].table.rowCount() == 1
     else:
         assert blocker.args == [False]
+
+
+def test_the_store_page_lists_the_starter_catalog(qtbot, services):
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show_section("store")
+    table = window.pages["store"].table
+    names = {table.item(row, 0).text() for row in range(table.rowCount())}
+    assert table.rowCount() >= 12 and "英汉互译" in " ".join(names)
