@@ -31,6 +31,9 @@ class Secrets:
             return self._session[name]
         try:
             return keyring.get_password(self.service, name)
+        except keyring.errors.NoKeyringError:
+            log.debug("no system keyring: no stored %s", name)
+            return None
         except keyring.errors.KeyringError:
             log.warning("the keyring could not be read", exc_info=True)
             return None

@@ -165,3 +165,14 @@ def test_cancelled_install_resumes(services, fake_hub, tiny_model):
     assert gpt.id == "alice/tiny-helper"
     ranges = [r.range for r in fake_hub.requests("GET", "tiny.Q4_K_M.gguf") if r.range]
     assert ranges and not ranges[-1].startswith("bytes=0-"), "the second install resumed from the partial file"
+
+
+def test_without_a_keyring_the_token_is_kept_for_the_session_only(services, monkeypatch):
+    import keyring
+    import keyring.backends.fail
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: keyring.backends.fail.Keyring())
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    assert services.secrets.get("hub-token") is None
+    assert services.secrets.set("hub-token", "hf_abcdefgh") is False
+    assert services.secrets.get("hub-token") == "hf_abcdefgh" and not services.secrets.persistent
