@@ -32,7 +32,9 @@ class EngineClient:
         self._context = multiprocessing.get_context("spawn")
         self._log_level = log_level
         self._lock = threading.RLock()
-        self._cancel = self._context.Event()
+        # A lock-free shared byte, made anew for each child: a multiprocessing.Event holds a lock that a
+        # child killed while checking it (llama.cpp's abort callback does, constantly) leaves held forever.
+        self._cancel = self._context.RawValue("b", 0)
         self._process: Any = None
         self._conn: Connection | None = None
         self._log_thread: threading.Thread | None = None
@@ -52,6 +54,7 @@ class EngineClient:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
         self._reap()
+        self._cancel = self._context.RawValue("b", 0)
         # Logs come over a pipe of their own, not a multiprocessing.Queue: a Queue's shared lock stays
         # held forever when the child is killed mid-write, and the parent would hang on it.
         log_reader, log_writer = self._context.Pipe(duplex=False)
@@ -120,7 +123,7 @@ class EngineClient:
         """Stream a reply: text chunks, then one :class:`ChatResult`. Breaking out early cancels it."""
         with self._lock:
             conn = self._ensure_started()
-            self._cancel.clear()
+            self._cancel.value = 0
             conn.send((Ask.CHAT, request))
             finished = False
             try:
@@ -141,7 +144,7 @@ class EngineClient:
 
     def cancel(self) -> None:
         """Stop the reply in progress at the next token (or inside prompt evaluation)."""
-        self._cancel.set()
+        self._cancel.value = 1
 
     def kill(self) -> None:
         """Kill the child outright (a stuck model); the waiting request raises EngineCrashed."""
@@ -161,7 +164,7 @@ class EngineClient:
 
     def _drain_after_cancel(self) -> None:
         """The consumer stopped reading mid-stream: cancel and read until the child says it is done."""
-        self._cancel.set()
+        self._cancel.value = 1
         try:
             while True:
                 reply, _ = self._receive(timeout=30)

@@ -74,7 +74,7 @@ class _Worker:
         self._llm: Any = None
         self._spec: LoadSpec | None = None
         self._loaded: LoadedModel | None = None
-        self._abort = llama_cpp.ggml_abort_callback(lambda _data: bool(self._cancel.is_set()))
+        self._abort = llama_cpp.ggml_abort_callback(lambda _data: bool(self._cancel.value))
         self._ctypes = ctypes
         self._piece_buffer = ctypes.create_string_buffer(64)
 
@@ -183,7 +183,7 @@ class _Worker:
             if limit > 0:
                 for token in llm.generate(prompt, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
                                           temp=params.temperature, repeat_penalty=params.repeat_penalty):
-                    if self._cancel.is_set():
+                    if self._cancel.value:
                         finish = FinishReason.CANCELLED
                         break
                     if self._lib.llama_vocab_is_eog(vocab.vocab, token):
@@ -205,7 +205,7 @@ class _Worker:
                     if produced >= limit:
                         break
         except RuntimeError:
-            if not self._cancel.is_set():
+            if not self._cancel.value:
                 raise
             llm.reset()  # an aborted llama_decode leaves the KV cache half-written
             finish = FinishReason.CANCELLED
