@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.core.paths import AppPaths
 from app.services.container import Services, open_services
+from app.ui.i18n import install_translator
 from app.ui.main_window import MainWindow
+from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,13 @@ class _StarterJob(QRunnable):
         self.signals.finished.emit(added)
 
 
+def prepare_app(app: QApplication, services: Services) -> None:
+    """Theme and language from the settings, before any window is made."""
+    settings = services.settings()
+    apply_theme(app, settings.theme)
+    app.gptshelf_translator = install_translator(app, settings.language)  # kept alive with the app
+
+
 def create_window(services: Services) -> tuple[MainWindow, _StarterJob]:
     """The window and its first background job (not started, so a caller can connect to it first)."""
     window = MainWindow(services)
@@ -54,6 +63,7 @@ def run_gui(paths: AppPaths) -> int:
     app.setOrganizationName("GPT Shelf")
     services = open_services(paths, install_starter=False)
     services.recover()
+    prepare_app(app, services)
     try:
         window, starter = create_window(services)
         window.show()

@@ -6,14 +6,14 @@ catalog through the services and refreshes when told something changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from app.services.container import Services
 from app.ui import pages
-from app.ui.style import STYLE
 
 
 class MainWindow(QMainWindow):
@@ -22,7 +22,6 @@ class MainWindow(QMainWindow):
         self.services = services
         self.starter_job: object | None = None
         self.setWindowTitle(self.tr("GPT Shelf"))
-        self.setStyleSheet(STYLE)
         self.resize(1100, 720)
 
         self.sidebar = QListWidget()
@@ -64,7 +63,19 @@ class MainWindow(QMainWindow):
         central.setLayout(layout)
         self.setCentralWidget(central)
         self.statusBar().showMessage(self.tr("Data folder: {0}").format(services.paths.home))
-        self.sidebar.setCurrentRow(2)
+        self._state = QSettings(str(services.paths.home / "window.ini"), QSettings.Format.IniFormat)
+        geometry = self._state.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        last = str(self._state.value("section", "library"))
+        self.show_section(last if last in self.pages else "library")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Remember the window's size and the last section for the next start."""
+        self._state.setValue("geometry", self.saveGeometry())
+        self._state.setValue("section", self.sidebar.currentItem().data(Qt.ItemDataRole.UserRole))
+        self._state.sync()
+        super().closeEvent(event)
 
     def show_section(self, key: str) -> None:
         for row in range(self.sidebar.count()):

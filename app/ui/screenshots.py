@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.paths import AppPaths  # noqa: E402
 from app.services.container import open_services  # noqa: E402
+from app.ui.application import prepare_app  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def render(target: Path) -> list[Path]:
         for gpt in services.gpts.list():
             for _ in services.chat.send(gpt.id, "Write a haiku about autumn."):
                 pass
+        prepare_app(app, services)
         window = MainWindow(services)
         window.resize(1100, 680)
         window.show()

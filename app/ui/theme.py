@@ -1,14 +1,69 @@
-"""The app's look: one small stylesheet, with colours from the palette so light and dark both work."""
+"""Light, dark or the system's look: a Fusion palette per scheme plus the shared stylesheet.
 
-STYLE = """
-QWidget#sidePanel { background: palette(window); border-right: 1px solid palette(mid); }
-QListWidget#sidebar { border: none; background: transparent; font-size: 14px; outline: 0; }
-QListWidget#sidebar::item { padding: 8px 14px; border-radius: 6px; margin: 1px 8px; }
-QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }
-QLabel#brand { font-size: 18px; font-weight: 600; padding: 16px 18px 10px 18px; }
-QLabel#pageHeading { font-size: 22px; font-weight: 600; }
-QLabel#pageNote { color: palette(placeholder-text); margin-bottom: 8px; }
-QTableWidget { border: 1px solid palette(mid); border-radius: 6px; gridline-color: palette(midlight); }
-QHeaderView::section { padding: 6px; border: none; border-bottom: 1px solid palette(mid);
-                       background: palette(base); font-weight: 600; }
+The stylesheet (``resources/styles/app.qss``) only uses palette roles, so one file serves both
+schemes; the palettes here decide the colours.
 """
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.core.paths import resources_dir
+from app.core.settings import Theme
+
+log = logging.getLogger(__name__)
+
+_DARK = {
+    QPalette.ColorRole.Window: "#1f2023", QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#16171a", QPalette.ColorRole.AlternateBase: "#1c1d21",
+    QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2a2b30",
+    QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d7bd9",
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#8a8d93",
+    QPalette.ColorRole.Mid: "#3a3c42", QPalette.ColorRole.Midlight: "#2f3136",
+    QPalette.ColorRole.ToolTipBase: "#2a2b30", QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    QPalette.ColorRole.Link: "#6ea8ff",
+}
+_LIGHT = {
+    QPalette.ColorRole.Window: "#f4f5f7", QPalette.ColorRole.WindowText: "#1d1f23",
+    QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f7f8fa",
+    QPalette.ColorRole.Text: "#1d1f23", QPalette.ColorRole.Button: "#ffffff",
+    QPalette.ColorRole.ButtonText: "#1d1f23", QPalette.ColorRole.Highlight: "#2f6fd6",
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#80848c",
+    QPalette.ColorRole.Mid: "#d5d8de", QPalette.ColorRole.Midlight: "#e6e8ec",
+    QPalette.ColorRole.ToolTipBase: "#ffffff", QPalette.ColorRole.ToolTipText: "#1d1f23",
+    QPalette.ColorRole.Link: "#2f6fd6",
+}
+
+
+def resolve(theme: Theme) -> Theme:
+    """SYSTEM becomes LIGHT or DARK from the platform's colour scheme."""
+    if theme is not Theme.SYSTEM:
+        return theme
+    hints = QGuiApplication.styleHints()
+    return Theme.DARK if hints.colorScheme() == Qt.ColorScheme.Dark else Theme.LIGHT
+
+
+def stylesheet(folder: Path | None = None) -> str:
+    path = (folder or resources_dir()) / "styles" / "app.qss"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        log.warning("stylesheet %s is missing; using Qt's defaults", path)
+        return ""
+
+
+def apply_theme(app: QApplication, theme: Theme) -> Theme:
+    """Apply a theme to the whole application; returns the scheme actually used."""
+    chosen = resolve(theme)
+    app.setStyle("Fusion")
+    palette = QPalette()
+    for role, colour in (_DARK if chosen is Theme.DARK else _LIGHT).items():
+        palette.setColor(role, QColor(colour))
+    app.setPalette(palette)
+    app.setStyleSheet(stylesheet())
+    return chosen
