@@ -56,3 +56,30 @@ def test_the_store_page_lists_the_starter_catalog(qtbot, services):
     table = window.pages["store"].table
     names = {table.item(row, 0).text() for row in range(table.rowCount())}
     assert table.rowCount() >= 12 and "英汉互译" in " ".join(names)
+
+
+def test_the_window_remembers_its_size_and_last_section(qtbot, services):
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.resize(700, 500)  # the offscreen screen is 800x600; restoring clamps to it
+    window.show_section("models")
+    window.close()
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    assert again.stack.currentWidget() is again.pages["models"]
+    assert (again.width(), again.height()) == (700, 500)
+
+
+def test_themes_apply_a_light_or_dark_palette(qtbot, services):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.settings import Theme
+    from app.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    assert apply_theme(app, Theme.DARK) is Theme.DARK
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    assert apply_theme(app, Theme.LIGHT) is Theme.LIGHT
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
+    assert "sidebar" in app.styleSheet()

@@ -1,0 +1,40 @@
+"""The interface language: English in the source, Simplified Chinese from a Qt Linguist file.
+
+``resources/translations/gptshelf_zh_CN.ts`` is made with ``pyside6-lupdate`` from ``app/ui`` and
+compiled to ``.qm`` with ``pyside6-lrelease`` (``make translations``). "system" follows the OS locale.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from app.core.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+
+
+def resolve(language: str) -> str:
+    if language in LANGUAGES:
+        return language
+    name = QLocale.system().name()
+    return "zh_CN" if name.startswith("zh") else "en"
+
+
+def install_translator(app: QApplication, language: str, folder: Path | None = None) -> QTranslator | None:
+    """Load the language's translations into ``app``; the returned translator must be kept alive."""
+    chosen = resolve(language)
+    if chosen == "en":
+        return None
+    translator = QTranslator(app)
+    path = (folder or resources_dir()) / "translations" / f"gptshelf_{chosen}.qm"
+    if not translator.load(str(path)):
+        log.warning("no translations at %s; the interface stays in English", path)
+        return None
+    app.installTranslator(translator)
+    return translator
