@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install screenshots clean
+.PHONY: run test install screenshots translations clean
 
 install: $(STAMP)
 
@@ -26,6 +26,11 @@ test: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m app.ui.screenshots docs/screenshots
+
+# Refresh the Chinese translation source from app/ui, then compile it (edit the .ts with pyside6-linguist).
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $$(find app/ui -name '*.py' | sort) -ts resources/translations/gptshelf_zh_CN.ts
+	$(VENV)/bin/pyside6-lrelease resources/translations/gptshelf_zh_CN.ts -qm resources/translations/gptshelf_zh_CN.qm
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

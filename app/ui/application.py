@@ -64,11 +64,12 @@ def run_gui(paths: AppPaths) -> int:
     services = open_services(paths, install_starter=False)
     services.recover()
     prepare_app(app, services)
+    window, starter = create_window(services)
     try:
-        window, starter = create_window(services)
         window.show()
         QThreadPool.globalInstance().start(starter)
         return app.exec()
     finally:
+        window.jobs.cancel_all()
         QThreadPool.globalInstance().waitForDone(30_000)
         services.close()

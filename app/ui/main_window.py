@@ -14,12 +14,15 @@ from PySide6.QtWidgets import (
 
 from app.services.container import Services
 from app.ui import pages
+from app.ui.jobs import Jobs
+from app.ui.store import StorePage
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, jobs: Jobs | None = None) -> None:
         super().__init__()
         self.services = services
+        self.jobs = jobs or Jobs()
         self.starter_job: object | None = None
         self.setWindowTitle(self.tr("GPT Shelf"))
         self.resize(1100, 720)
@@ -28,10 +31,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(200)
         self.stack = QStackedWidget()
-        self.pages: dict[str, pages.Page] = {}
+        self.pages: dict[str, QWidget] = {}
         for key, title, page in (
             ("chats", self.tr("Chats"), pages.ChatsPage(services)),
-            ("store", self.tr("Store"), pages.StorePage(services)),
+            ("store", self.tr("Store"), StorePage(services, self.jobs)),
             ("library", self.tr("My GPTs"), pages.LibraryPage(services)),
             ("models", self.tr("Models"), pages.ModelsPage(services)),
             ("settings", self.tr("Settings"), pages.SettingsPage(services)),
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self._state.setValue("geometry", self.saveGeometry())
         self._state.setValue("section", self.sidebar.currentItem().data(Qt.ItemDataRole.UserRole))
         self._state.sync()
+        self.jobs.cancel_all()
         super().closeEvent(event)
 
     def show_section(self, key: str) -> None:
@@ -88,12 +92,13 @@ class MainWindow(QMainWindow):
     def _on_sidebar_row_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
-        if isinstance(page, pages.Page):
-            page.refresh()
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
 
     @Slot(bool)
     def on_starter_finished(self, added: bool) -> None:
         if added:
             self.statusBar().showMessage(self.tr("The starter GPT “Scratchpad” is ready to chat offline."), 8000)
         for page in self.pages.values():
-            page.refresh()
+            getattr(page, "refresh", lambda: None)()

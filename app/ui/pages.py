@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app.core.entities import ListingQuery, ListingSort
 from app.services.container import Services
 
 
@@ -88,19 +87,6 @@ class ChatsPage(_TablePage):
         self.note.setText(self.tr("Your conversations, kept on this computer."))
         self.fill([(c.updated_at[:16].replace("T", " "), c.gpt_id, c.message_count, c.title)
                    for c in self.services.history.list()])
-
-
-class StorePage(_TablePage):
-    headers = ("Name", "Category", "Size", "Rating", "Installed")
-
-    def refresh(self) -> None:
-        self.heading.setText(self.tr("Store"))
-        listings = self.services.store.search(ListingQuery(sort=ListingSort.DOWNLOADS, limit=200))
-        self.note.setText(self.tr("{0} GPTs. Sync, search and install with: gptshelf store sync | search | "
-                                  "install ID").format(len(listings)))
-        self.fill([(l.name, l.category, f"{l.variant().size / 1e9:.1f} GB",
-                    f"{l.rating_avg:.1f} ({l.rating_count})" if l.rating_count else "-",
-                    "yes" if l.installed else "") for l in listings])
 
 
 class SettingsPage(_TablePage):

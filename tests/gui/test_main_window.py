@@ -53,9 +53,9 @@ def test_the_store_page_lists_the_starter_catalog(qtbot, services):
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show_section("store")
-    table = window.pages["store"].table
-    names = {table.item(row, 0).text() for row in range(table.rowCount())}
-    assert table.rowCount() >= 12 and "英汉互译" in " ".join(names)
+    model = window.pages["store"].model
+    names = {model.data(model.index(row, 0)) for row in range(model.rowCount())}
+    assert model.rowCount() >= 12 and "英汉互译" in names
 
 
 def test_the_window_remembers_its_size_and_last_section(qtbot, services):

@@ -1,0 +1,190 @@
+"""One store listing in full: what it is, which variant to fetch and whether it fits, reviews, install.
+
+The header comes straight from the catalog (a single-row read), while the per-variant fit check runs
+as a Job because it may start an engine process to ask about the GPU (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QScrollArea, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from app.core.entities import FitReport, Listing
+from app.core.errors import KnownError
+from app.core.memory import human
+from app.services.container import Services
+from app.services.store import ListingDetails
+from app.ui.jobs import Job, Jobs
+from app.ui.store.install_panel import InstallPanel
+
+log = logging.getLogger(__name__)
+
+
+class DetailView(QWidget):
+    """Signals:
+        back(): the person wants the list again
+        installed(str) / uninstalled(str): a GPT id, relayed from the install panel
+    """
+
+    back = Signal()
+    installed = Signal(str)
+    uninstalled = Signal(str)
+
+    def __init__(self, services: Services, jobs: Jobs, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._jobs = jobs
+        self.listing: Listing | None = None
+        self._fits: dict[str, FitReport] = {}
+        self.show_job: Job | None = None
+
+        self.back_button = QPushButton(self.tr("← Back to the store"))
+        self.back_button.clicked.connect(self.back)
+        self.name_label = QLabel()
+        self.name_label.setObjectName("pageHeading")
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("pageNote")
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.starters = QLabel()
+        self.starters.setWordWrap(True)
+        self.model_label = QLabel()
+        self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.variant_combo = QComboBox()
+        self.variant_combo.currentIndexChanged.connect(self._show_fit)
+        self.fit_label = QLabel()
+        self.fit_label.setWordWrap(True)
+        self.install_panel = InstallPanel(services, jobs)
+        self.install_panel.installed.connect(self._on_installed)
+        self.install_panel.uninstalled.connect(self.uninstalled)
+
+        self.reviews = QListWidget()
+        self.reviews.setMinimumHeight(120)
+        self.review_stars = QSpinBox()
+        self.review_stars.setRange(1, 5)
+        self.review_stars.setValue(5)
+        self.review_stars.setSuffix(self.tr(" ★"))
+        self.review_text = QLineEdit()
+        self.review_text.setPlaceholderText(self.tr("What did you think of it?"))
+        self.review_button = QPushButton(self.tr("Post review"))
+        self.review_button.clicked.connect(self.submit_review)
+        self.review_text.returnPressed.connect(self.submit_review)
+        self.review_status = QLabel()
+
+        facts = QFormLayout()
+        facts.addRow(self.tr("Base model:"), self.model_label)
+        facts.addRow(self.tr("Variant:"), self.variant_combo)
+        facts.addRow("", self.fit_label)
+        form = QHBoxLayout()
+        form.addWidget(self.review_stars)
+        form.addWidget(self.review_text, 1)
+        form.addWidget(self.review_button)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.name_label)
+        column.addWidget(self.meta_label)
+        column.addWidget(self.description)
+        column.addWidget(self.starters)
+        column.addLayout(facts)
+        column.addWidget(self.install_panel)
+        column.addWidget(QLabel(self.tr("Reviews")))
+        column.addWidget(self.reviews)
+        column.addLayout(form)
+        column.addWidget(self.review_status)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+
+    # --- showing a listing ---------------------------------------------------------------------
+    def show_listing(self, listing_id: str) -> None:
+        """Fill in what the catalog knows now; the fit per variant and the reviews follow from a Job."""
+        try:
+            listing = self._services.catalog.get_listing(listing_id)
+        except KnownError as exc:
+            self.name_label.setText(listing_id)
+            self.description.setText(str(exc))
+            return
+        self.listing, self._fits = listing, {}
+        self.name_label.setText(listing.name)
+        self.meta_label.setText(self.tr("by {0} · {1} · {2} · version {3}").format(
+            listing.author, listing.category, listing.license or "-", listing.version or "-"))
+        self.description.setText(listing.description)
+        starters = [str(s) for s in (listing.manifest or {}).get("conversation_starters", [])]
+        self.starters.setText(self.tr("Try: {0}").format(" · ".join(f"“{s}”" for s in starters)) if starters else "")
+        self.starters.setVisible(bool(starters))
+        self.model_label.setText(f"{listing.model_repo} @ {listing.model_revision[:12]}")
+        self.variant_combo.blockSignals(True)
+        self.variant_combo.clear()
+        for variant in listing.variants:
+            self.variant_combo.addItem(f"{variant.quant} · {human(variant.size)}", variant.quant)
+        self.variant_combo.setCurrentIndex(max(0, self.variant_combo.findData(listing.variant().quant)))
+        self.variant_combo.blockSignals(False)
+        self.fit_label.setText(self.tr("Checking whether it fits this computer…"))
+        self.install_panel.set_listing(listing.id, listing.installed, self.variant_combo.currentData)
+        self.review_status.clear()
+        self._fill_reviews(self._services.catalog.list_reviews(listing.id))
+        store = self._services.store
+        self.show_job = Job(lambda _report, _cancel: store.show(listing_id), name=f"show {listing_id}")
+        self.show_job.signals.finished.connect(self._on_details)
+        self.show_job.signals.failed.connect(self._on_details_failed)
+        self._jobs.start(self.show_job)
+
+    @Slot(object)
+    def _on_details(self, details: object) -> None:
+        if not isinstance(details, ListingDetails) or self.listing is None or details.listing.id != self.listing.id:
+            return  # an answer about a listing that is no longer shown
+        self._fits = {variant.quant: report for variant, report in details.fits}
+        self._show_fit()  # reviews were read already and may have grown since: details.reviews could be stale
+
+    @Slot(str)
+    def _on_details_failed(self, message: str) -> None:
+        self.fit_label.setText(self.tr("Could not check the fit: {0}").format(message))
+
+    @Slot()
+    def _show_fit(self) -> None:
+        report = self._fits.get(self.variant_combo.currentData())
+        if report is not None:
+            self.fit_label.setText(report.explanation)
+
+    @Slot(str)
+    def _on_installed(self, gpt_id: str) -> None:
+        if self.listing is not None and self.listing.id == gpt_id:
+            self.listing = self._services.catalog.get_listing(gpt_id)
+        self.installed.emit(gpt_id)
+
+    # --- reviews -------------------------------------------------------------------------------
+    def _fill_reviews(self, reviews: list) -> None:
+        self.reviews.clear()
+        for review in reviews:
+            stars = "★" * review.stars + "☆" * (5 - review.stars)
+            self.reviews.addItem(f"{stars}  {review.text}".rstrip())
+        if not reviews:
+            self.reviews.addItem(self.tr("No reviews yet. Be the first."))
+
+    @Slot()
+    def submit_review(self) -> None:
+        """Keep the review on this computer (one small catalog write) and show it at once."""
+        if self.listing is None:
+            return
+        try:
+            self._services.store.review(self.listing.id, self.review_stars.value(), self.review_text.text().strip())
+        except KnownError as exc:
+            self.review_status.setText(self.tr("Could not save the review: {0}").format(exc))
+            return
+        self.review_text.clear()
+        self.review_status.setText(self.tr("Thanks, your review is saved."))
+        self._fill_reviews(self._services.catalog.list_reviews(self.listing.id))
