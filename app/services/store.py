@@ -19,12 +19,17 @@ from app.core.entities import (
 from app.core.errors import InvalidInput, NotFound
 from app.core.settings import Settings
 from app.hub.client import HubClient, HubModel
+from app.hub.download import DownloadCancelled
+from app.hub.errors import HubError
 from app.hub.sync import HUB, STARTER, StoreSync, SyncReport, read_starter
 from app.services.fit import FitChecker
 from app.services.install import Installer, Progress
 from app.services.secrets import HF_TOKEN, Secrets
 
 log = logging.getLogger(__name__)
+
+# What the UI needs from the hub layer, which it may not import itself.
+__all__ = ["DownloadCancelled", "HubError", "ListingDetails", "Store", "SyncReport"]
 
 REVIEW_TITLE = "Review: {stars}"
 

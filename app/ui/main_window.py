@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from app.services.container import Services
 from app.ui import pages
+from app.ui.chat import ChatPage
 from app.ui.jobs import Jobs
 from app.ui.store import StorePage
 
@@ -33,7 +34,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for key, title, page in (
-            ("chats", self.tr("Chats"), pages.ChatsPage(services)),
+            ("chats", self.tr("Chats"), ChatPage(services, self.jobs)),
             ("store", self.tr("Store"), StorePage(services, self.jobs)),
             ("library", self.tr("My GPTs"), pages.LibraryPage(services)),
             ("models", self.tr("Models"), pages.ModelsPage(services)),
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             self.pages[key] = page
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+        self.pages["store"].gpt_installed.connect(self._on_store_gpt_installed)
 
         brand = QLabel(self.tr("GPT Shelf"))
         brand.setObjectName("brand")
@@ -95,6 +97,12 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if refresh is not None:
             refresh()
+
+    @Slot(str)
+    def _on_store_gpt_installed(self, gpt_id: str) -> None:
+        for key in ("library", "chats", "models"):
+            getattr(self.pages[key], "refresh", lambda: None)()
+        self.statusBar().showMessage(self.tr("Installed {0}; open Chats to talk to it.").format(gpt_id), 8000)
 
     @Slot(bool)
     def on_starter_finished(self, added: bool) -> None:

@@ -79,16 +79,6 @@ class ModelsPage(_TablePage):
                     f"{m.size / 2**20:.0f} MiB", m.status.value) for m in models])
 
 
-class ChatsPage(_TablePage):
-    headers = ("Updated", "GPT", "Messages", "Title")
-
-    def refresh(self) -> None:
-        self.heading.setText(self.tr("Chats"))
-        self.note.setText(self.tr("Your conversations, kept on this computer."))
-        self.fill([(c.updated_at[:16].replace("T", " "), c.gpt_id, c.message_count, c.title)
-                   for c in self.services.history.list()])
-
-
 class SettingsPage(_TablePage):
     headers = ("Setting", "Value")
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.entities import DownloadProgress, ModelFile
 from app.core.memory import human
-from app.hub.download import DownloadCancelled
+from app.services.store import DownloadCancelled
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
 from app.ui.store.card_delegate import short_count

@@ -16,7 +16,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from app.core.entities import GPT, DownloadProgress
-from app.hub.download import DownloadCancelled
+from app.services.store import DownloadCancelled
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
 

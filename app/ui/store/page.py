@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.entities import ListingQuery, ListingSort
-from app.hub.errors import HubError
-from app.hub.sync import SyncReport
+from app.services.store import HubError, SyncReport
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
 from app.ui.store.card_delegate import CARD_SIZE, CardDelegate

@@ -1,0 +1,218 @@
+"""The messages of one conversation, each rendered as Markdown in its own bubble.
+
+One QTextBrowser per message (sized to its text) rather than one document for the whole
+conversation: while a reply streams only the last bubble is re-rendered, so a long conversation
+costs nothing extra per repaint. Code blocks get a monospace font and a subtle background, which
+Qt's Markdown importer does not give them on its own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor, \
+    QTextFormat
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from app.core.entities import Message, MessageStatus, Role
+
+CODE_BACKGROUND = QColor(127, 127, 127, 32)
+"""Translucent grey: a subtle panel on light and dark palettes alike."""
+
+BUBBLE_STYLE = """
+QFrame#userBubble { background: palette(alternate-base); border: 1px solid palette(midlight); border-radius: 8px; }
+QFrame#assistantBubble { background: palette(base); border: 1px solid palette(midlight); border-radius: 8px; }
+QLabel#bubbleWho { font-weight: 600; }
+QLabel#bubbleStatus { color: palette(placeholder-text); font-style: italic; }
+"""
+
+
+def style_code_blocks(browser: QTextBrowser) -> None:
+    """Give fenced and indented code blocks a monospace font and a background."""
+    document = browser.document()
+    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    block = document.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.hasProperty(QTextFormat.Property.BlockCodeFence) or fmt.nonBreakableLines():
+            cursor = QTextCursor(block)
+            block_format = QTextBlockFormat()
+            block_format.setBackground(CODE_BACKGROUND)
+            cursor.mergeBlockFormat(block_format)
+            cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+            char_format = QTextCharFormat()
+            char_format.setFontFamilies([mono.family()])
+            char_format.setFontFixedPitch(True)
+            cursor.mergeCharFormat(char_format)
+        block = block.next()
+
+
+class MarkdownText(QTextBrowser):
+    """Read-only Markdown that grows to fit its text instead of scrolling inside the conversation."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenExternalLinks(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QTextBrowser { background: transparent; }")
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.markdown = ""
+
+    def set_markdown(self, text: str) -> None:
+        self.markdown = text
+        self.setMarkdown(text)
+        style_code_blocks(self)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().resizeEvent(event)
+        self.document().setTextWidth(self.viewport().width())
+        self._fit()
+
+    @Slot()
+    def _fit(self, *_args: object) -> None:
+        height = int(self.document().size().height()) + 2 * self.frameWidth() + 4
+        if height != self.height():
+            self.setFixedHeight(height)
+
+
+class MessageBubble(QFrame):
+    """One message: who said it, its text, its status if it did not complete, and its actions.
+
+    Signals carry the message id: copy is handled here; edit and regenerate go to the page.
+    """
+
+    edit_requested = Signal(int)
+    regenerate_requested = Signal()
+
+    def __init__(self, role: Role, message: Message | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        self.message = message
+        self.setObjectName("userBubble" if role is Role.USER else "assistantBubble")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.who = QLabel(self.tr("You") if role is Role.USER else self.tr("Assistant"))
+        self.who.setObjectName("bubbleWho")
+        self.copy_button = self._action(self.tr("Copy"), self.copy)
+        self.edit_button = self._action(self.tr("Edit"), self._on_edit)
+        self.regenerate_button = self._action(self.tr("Regenerate"), self.regenerate_requested.emit)
+        self.edit_button.setVisible(role is Role.USER)
+        self.regenerate_button.setVisible(False)
+        head = QHBoxLayout()
+        head.addWidget(self.who)
+        head.addStretch(1)
+        for button in (self.copy_button, self.edit_button, self.regenerate_button):
+            head.addWidget(button)
+        self.body = MarkdownText()
+        self.status = QLabel()
+        self.status.setObjectName("bubbleStatus")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.addLayout(head)
+        layout.addWidget(self.body)
+        layout.addWidget(self.status)
+        self.text = ""
+        if message is not None:
+            self.set_text(message.content)
+            self.set_status(message.status, message.error)
+
+    def _action(self, label: str, slot) -> QPushButton:  # noqa: ANN001 - any callable
+        button = QPushButton(label)
+        button.setFlat(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(slot)
+        return button
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.body.set_markdown(text)
+
+    def append(self, text: str) -> None:
+        self.set_text(self.text + text)
+
+    def set_status(self, status: MessageStatus, error: str | None = None) -> None:
+        """Show why a reply stopped early; a complete (or still streaming) one needs no note."""
+        if status is MessageStatus.CANCELLED:
+            sentence = self.tr("Stopped — the reply so far is kept.")
+        elif status is MessageStatus.FAILED:
+            sentence = self.tr("Failed: {0}").format(error) if error else self.tr("Failed.")
+        else:
+            sentence = ""
+        self.status.setText(sentence)
+        self.status.setVisible(bool(sentence))
+
+    @Slot()
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text)
+
+    @Slot()
+    def _on_edit(self) -> None:
+        if self.message is not None:
+            self.edit_requested.emit(self.message.id)
+
+
+class MessageView(QScrollArea):
+    """The conversation's bubbles in a column, kept scrolled to the newest while a reply streams."""
+
+    edit_requested = Signal(int)
+    regenerate_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        self.column = QVBoxLayout(inner)
+        self.column.setContentsMargins(12, 12, 12, 12)
+        self.column.setSpacing(10)
+        self.column.addStretch(1)
+        self.setWidget(inner)
+        self.bubbles: list[MessageBubble] = []
+        self.setStyleSheet(BUBBLE_STYLE)
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._follow)
+        bar.valueChanged.connect(lambda value: setattr(self, "_follow_tail", value >= bar.maximum() - 4))
+        self._follow_tail = True
+
+    def clear(self) -> None:
+        for bubble in self.bubbles:
+            bubble.deleteLater()
+        self.bubbles = []
+
+    def show_messages(self, messages: list[Message], *, busy: bool = False) -> None:
+        self.clear()
+        for message in messages:
+            self.add(message.role, message)
+        self.update_actions(busy=busy)
+
+    def add(self, role: Role, message: Message | None = None) -> MessageBubble:
+        bubble = MessageBubble(role, message)
+        bubble.edit_requested.connect(self.edit_requested)
+        bubble.regenerate_requested.connect(self.regenerate_requested)
+        self.column.insertWidget(self.column.count() - 1, bubble)
+        self.bubbles.append(bubble)
+        self._follow_tail = True
+        return bubble
+
+    def last(self) -> MessageBubble | None:
+        return self.bubbles[-1] if self.bubbles else None
+
+    def update_actions(self, *, busy: bool) -> None:
+        """Regenerate only on the last reply and edit only on stored messages, neither while busy."""
+        last = self.last()
+        for bubble in self.bubbles:
+            bubble.regenerate_button.setVisible(not busy and bubble is last and bubble.role is Role.ASSISTANT)
+            bubble.edit_button.setVisible(not busy and bubble.role is Role.USER and bubble.message is not None)
+
+    @Slot(int, int)
+    def _follow(self, _minimum: int, maximum: int) -> None:
+        """Stay at the newest text, unless the person scrolled up to read something older."""
+        if self._follow_tail:
+            self.verticalScrollBar().setValue(maximum)
