@@ -1,7 +1,9 @@
-"""Render each section of the main window to PNG for the README: ``python -m app.ui.screenshots DIR``.
+"""Render every screen to PNG for the README: ``python -m app.ui.screenshots DIR`` (``make screenshots``).
 
-Runs offscreen against a throw-away data folder with the starter GPT and one conversation, so the
-pictures show what a new user sees.
+Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
+new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
+model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
+Settings, in the light and dark themes, and the chat again in Chinese.
 """
 
 from __future__ import annotations
@@ -10,40 +12,109 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEventLoop, QThreadPool, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.core.entities import ChatMessage, GenerationParams, Role  # noqa: E402
 from app.core.paths import AppPaths  # noqa: E402
-from app.services.container import open_services  # noqa: E402
-from app.ui.application import prepare_app  # noqa: E402
+from app.core.settings import Theme  # noqa: E402
+from app.services.container import Services, open_services  # noqa: E402
+from app.ui.i18n import install_translator  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.theme import apply_theme  # noqa: E402
 
 log = logging.getLogger(__name__)
+
+SIZE = (1180, 760)
+QUESTION = "How do I reverse a string in Python?"
+EXAMPLES = (
+    ChatMessage(Role.USER, "How do I sort a list of numbers in Python?"),
+    ChatMessage(Role.ASSISTANT, "Use `sorted()`; it returns a new list:\n\n```python\nnumbers = [3, 1, 2]\n"
+                                "print(sorted(numbers))  # [1, 2, 3]\n```"),
+)
+
+
+def settle(app: QApplication, seconds: float = 0.3) -> None:
+    """Let queued signals and background jobs finish (a script, not a test: a bounded wait is fine)."""
+    deadline = time.monotonic() + 60
+    while QThreadPool.globalInstance().activeThreadCount() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def chat_once(app: QApplication, window: MainWindow, gpt_id: str) -> None:
+    page = window.pages["chats"]
+    page.open_gpt(gpt_id)
+    loop = QEventLoop()
+    page.reply_finished.connect(lambda _outcome: loop.quit())
+    QTimer.singleShot(120_000, loop.quit)
+    page.send(QUESTION)
+    loop.exec()
+    settle(app)
+
+
+def shoot(app: QApplication, window: MainWindow, target: Path, suffix: str) -> list[Path]:
+    written = []
+    for key in ("store", "chats", "library", "models", "settings"):
+        window.show_section(key)
+        settle(app)
+        written.append(_grab(window, target / f"{key}-{suffix}.png"))
+        if key == "store":
+            window.pages["store"].open_listing("gptshelf/zh-en-translator")
+            settle(app, 0.5)
+            written.append(_grab(window, target / f"store-detail-{suffix}.png"))
+            window.pages["store"].show_list()
+    return written
+
+
+def _grab(window: MainWindow, path: Path) -> Path:
+    window.grab().save(str(path))
+    return path
+
+
+def make_window(services: Services) -> MainWindow:
+    window = MainWindow(services)
+    window.resize(*SIZE)
+    window.show()
+    return window
 
 
 def render(target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
-    written = []
+    written: list[Path] = []
     with tempfile.TemporaryDirectory() as home, open_services(AppPaths(Path(home))) as services:
-        for gpt in services.gpts.list():
-            for _ in services.chat.send(gpt.id, "Write a haiku about autumn."):
-                pass
-        prepare_app(app, services)
-        window = MainWindow(services)
-        window.resize(1100, 680)
-        window.show()
-        for key, name in (("library", "main-window.png"), ("chats", "chats.png"), ("models", "models.png"),
-                          ("store", "store.png")):
-            window.show_section(key)
-            app.processEvents()
-            path = target / name
-            window.grab().save(str(path))
-            written.append(path)
+        scratchpad = services.gpts.get("Scratchpad")
+        helper = services.gpts.create(
+            "Code Helper", scratchpad.model_sha256, instructions="Answer with one sentence and a Python code block.",
+            examples=EXAMPLES, starters=(QUESTION, "How do I read a text file?"),
+            description="Short answers with code. A few-shot GPT on the starter model.",
+            params=GenerationParams(temperature=0.2, max_tokens=60, context_length=2048))
+        for theme in (Theme.LIGHT, Theme.DARK):
+            apply_theme(app, theme)
+            window = make_window(services)
+            if theme is Theme.LIGHT:
+                chat_once(app, window, helper.id)
+            written += shoot(app, window, target, theme.value)
+            window.close()
+        apply_theme(app, Theme.LIGHT)
+        translator = install_translator(app, "zh_CN")
+        window = make_window(services)
+        window.show_section("chats")
+        settle(app)
+        written.append(_grab(window, target / "chats-zh_CN.png"))
         window.close()
+        if translator is not None:
+            app.removeTranslator(translator)
+        window.jobs.cancel_all()
+        QThreadPool.globalInstance().waitForDone(30_000)
     return written
 
 
