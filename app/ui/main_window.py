@@ -9,14 +9,19 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout,
+    QWidget,
 )
 
+from app.core.settings import Theme
 from app.services.container import Services
-from app.ui import pages
 from app.ui.chat import ChatPage
 from app.ui.jobs import Jobs
+from app.ui.library_page import LibraryPage
+from app.ui.models_page import ModelsPage
+from app.ui.settings_page import SettingsPage
 from app.ui.store import StorePage
+from app.ui.theme import apply_theme
 
 
 class MainWindow(QMainWindow):
@@ -36,9 +41,9 @@ class MainWindow(QMainWindow):
         for key, title, page in (
             ("chats", self.tr("Chats"), ChatPage(services, self.jobs)),
             ("store", self.tr("Store"), StorePage(services, self.jobs)),
-            ("library", self.tr("My GPTs"), pages.LibraryPage(services)),
-            ("models", self.tr("Models"), pages.ModelsPage(services)),
-            ("settings", self.tr("Settings"), pages.SettingsPage(services)),
+            ("library", self.tr("My GPTs"), LibraryPage(services, self.jobs)),
+            ("models", self.tr("Models"), ModelsPage(services, self.jobs)),
+            ("settings", self.tr("Settings"), SettingsPage(services, self.jobs)),
         ):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -47,6 +52,11 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.pages["store"].gpt_installed.connect(self._on_store_gpt_installed)
+        self.pages["library"].open_chat.connect(self.open_chat)
+        self.pages["library"].changed.connect(lambda: self._refresh("chats", "models", "store"))
+        self.pages["models"].changed.connect(lambda: self._refresh("library"))
+        self.pages["settings"].theme_changed.connect(self._on_theme_changed)
+        self.pages["settings"].language_changed.connect(self._on_language_changed)
 
         brand = QLabel(self.tr("GPT Shelf"))
         brand.setObjectName("brand")
@@ -93,20 +103,32 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_sidebar_row_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
-        refresh = getattr(page, "refresh", None)
-        if refresh is not None:
-            refresh()
+        self.stack.currentWidget().refresh()
+
+    @Slot(str)
+    def open_chat(self, gpt_id: str) -> None:
+        self.show_section("chats")
+        self.pages["chats"].open_gpt(gpt_id)
+
+    def _refresh(self, *keys: str) -> None:
+        for key in keys:
+            self.pages[key].refresh()
+
+    @Slot(str)
+    def _on_theme_changed(self, value: str) -> None:
+        apply_theme(QApplication.instance(), Theme(value))
+
+    @Slot(str)
+    def _on_language_changed(self, _value: str) -> None:
+        self.statusBar().showMessage(self.tr("The new language applies the next time GPT Shelf starts."), 8000)
 
     @Slot(str)
     def _on_store_gpt_installed(self, gpt_id: str) -> None:
-        for key in ("library", "chats", "models"):
-            getattr(self.pages[key], "refresh", lambda: None)()
+        self._refresh("library", "chats", "models")
         self.statusBar().showMessage(self.tr("Installed {0}; open Chats to talk to it.").format(gpt_id), 8000)
 
     @Slot(bool)
     def on_starter_finished(self, added: bool) -> None:
         if added:
             self.statusBar().showMessage(self.tr("The starter GPT “Scratchpad” is ready to chat offline."), 8000)
-        for page in self.pages.values():
-            getattr(page, "refresh", lambda: None)()
+        self._refresh(*self.pages)

@@ -29,11 +29,15 @@ def test_the_sidebar_switches_pages_and_lists_what_is_in_the_catalog(qtbot, serv
     assert titles == ["Chats", "Store", "My GPTs", "Models", "Settings"]
     library = window.pages["library"]
     assert window.stack.currentWidget() is library
-    assert library.table.item(0, 0).text() == "Helper" and library.table.item(0, 2).text() == "Tiny"
+    assert library.table.item(0, 0).text() == "Helper" and library.table.item(0, 3).text() == "Tiny"
     rect = window.sidebar.visualItemRect(window.sidebar.item(3))
     qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.stack.currentWidget() is window.pages["models"]
     assert window.pages["models"].table.item(0, 1).text() == "llama"
+    window.show_section("library")
+    assert library.select_gpt("local/helper")
+    library.open_selected()
+    assert window.stack.currentWidget() is window.pages["chats"]
 
 
 def test_the_starter_job_reports_back_without_blocking_the_window(qtbot, services):
