@@ -108,6 +108,7 @@ def render(target: Path) -> list[Path]:
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")
+        window.pages["chats"].open_conversation(services.history.list()[0].id)
         settle(app)
         written.append(_grab(window, target / "chats-zh_CN.png"))
         window.close()
