@@ -10,21 +10,19 @@ rename. Runs interleaved; prints the medians and the ratio (ours / baseline thro
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
-import http.server
 import os
 import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 from app.catalog import open_catalog
 from app.hub.download import Downloader, DownloadRequest
+from bench.loopback import serve_folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,10 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.mib):
                 out.write(os.urandom(2**20))
         sha256 = hashlib.sha256(blob.read_bytes()).hexdigest()
-        handler = functools.partial(_Quiet, directory=str(served))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/model.gguf"
+        server, base = serve_folder(served)
+        url = f"{base}/model.gguf"
         catalog = open_catalog(folder / "c.sqlite3", backups=folder / "b")
         store = folder / "store" / "sha256"
         store.mkdir(parents=True)
@@ -72,11 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"store downloader    {mine:6.2f} s  {size / mine:8.1f} MiB/s  (sha256 + state + fsync + rename)")
     print(f"ratio (ours/plain throughput) {base / mine:.2f}")
     return 0
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *_: object) -> None:
-        pass
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ a loopback server at the same time. Prints worst and p99 gaps and the ratio to t
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import os
 import sys
 import tempfile
@@ -30,6 +28,7 @@ from app.core.paths import AppPaths  # noqa: E402
 from app.hub.download import DownloadRequest  # noqa: E402
 from app.services.container import open_services  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+from bench.loopback import serve_folder  # noqa: E402
 
 
 class Probe:
@@ -81,10 +80,8 @@ def main() -> int:
         blob = served / "blob.bin"
         blob.write_bytes(os.urandom(256 * 2**20))
         digest = hashlib.sha256(blob.read_bytes()).hexdigest()
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-            _Quiet, directory=str(served)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        request = DownloadRequest(key="bench/blob", url=f"http://127.0.0.1:{server.server_address[1]}/blob.bin",
+        server, base = serve_folder(served)
+        request = DownloadRequest(key="bench/blob", url=f"{base}/blob.bin",
                                   target=services.paths.ensure().store / digest, expected_sha256=digest,
                                   expected_size=blob.stat().st_size)
         downloading = threading.Thread(target=services.store.installer.downloader.download, args=(request,))
@@ -103,11 +100,6 @@ def main() -> int:
     print(f"streaming+download: worst {busy_worst:6.1f} ms   p99 {busy_p99:5.1f} ms")
     print(f"ratio worst busy/idle {busy_worst / idle_worst:.2f}; the design limit is 50 ms")
     return 0
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *_: object) -> None:
-        pass
 
 
 if __name__ == "__main__":

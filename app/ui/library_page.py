@@ -24,6 +24,7 @@ from app.core.memory import human
 from app.services.container import Services
 from app.services.history import plain
 from app.ui.jobs import Job, Jobs
+from app.ui.tables import select_row_with, selected_value
 
 log = logging.getLogger(__name__)
 
@@ -135,15 +136,10 @@ class LibraryPage(QWidget):
                 GPTSource.STORE: self.tr("Store")}.get(source, str(source))
 
     def selected_id(self) -> str | None:
-        items = self.table.selectedItems()
-        return items[0].data(ID_ROLE) if items else None
+        return selected_value(self.table, ID_ROLE)
 
     def select_gpt(self, gpt_id: str) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(ID_ROLE) == gpt_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        return select_row_with(self.table, ID_ROLE, gpt_id)
 
     @Slot()
     def _update_buttons(self) -> None:

@@ -23,6 +23,7 @@ from app.core.errors import KnownError
 from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
+from app.ui.tables import select_row_with, selected_value
 
 log = logging.getLogger(__name__)
 
@@ -115,15 +116,10 @@ class ModelsPage(QWidget):
         self._update_buttons()
 
     def selected_sha256(self) -> str | None:
-        items = self.table.selectedItems()
-        return items[0].data(SHA_ROLE) if items else None
+        return selected_value(self.table, SHA_ROLE)
 
     def select_model(self, sha256: str) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(SHA_ROLE) == sha256:
-                self.table.selectRow(row)
-                return True
-        return False
+        return select_row_with(self.table, SHA_ROLE, sha256)
 
     @Slot()
     def _update_buttons(self) -> None:
