@@ -116,6 +116,11 @@ class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin)
 
     # Settings ------------------------------------------------------------------------------------
 
+    def backup(self, folder: Path, label: str = "manual") -> Path:
+        """A consistent copy of the catalog (``VACUUM INTO``) in ``folder``; returns its path."""
+        with self._conns.exclusive() as conn:
+            return backup(conn, folder, label)
+
     def load_settings(self) -> Settings:
         """The stored settings; a value this version cannot accept is logged and left at its default."""
         stored: dict[str, Any] = {}

@@ -53,6 +53,13 @@ class Connections:
             finally:
                 self._local.write_depth = depth
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[sqlite3.Connection]:
+        """The write connection with the writer's lock held but no transaction open (VACUUM needs that)."""
+        with self._lock:
+            self._ensure_open()
+            yield self.db.conn
+
     def read(self) -> sqlite3.Connection:
         """This thread's read connection; inside a write, the writer, so the caller sees its own changes."""
         self._ensure_open()

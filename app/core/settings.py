@@ -60,6 +60,7 @@ class Settings:
     https_proxy: str = ""
     store_index_repo: str = "gptshelf/store-index"
     starter_installed: bool = False
+    welcome_done: bool = False
 
     def to_mapping(self) -> dict[str, Any]:
         return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QStackedWidget,
+    QVBoxLayout, QWidget,
 )
 
 from app.core.settings import Theme
@@ -70,10 +70,15 @@ class MainWindow(QMainWindow):
         side_widget.setLayout(side)
         side_widget.setFixedWidth(200)
 
+        content = QVBoxLayout()
+        content.setContentsMargins(0, 0, 0, 0)
+        self.welcome = self._welcome_banner()
+        content.addWidget(self.welcome)
+        content.addWidget(self.stack, 1)
         layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(side_widget)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(content, 1)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
@@ -92,6 +97,30 @@ class MainWindow(QMainWindow):
         self._state.sync()
         self.jobs.cancel_all()
         super().closeEvent(event)
+
+    def _welcome_banner(self) -> QWidget:
+        """First start: say what the app is and that it works offline, once."""
+        banner = QWidget()
+        banner.setObjectName("welcome")
+        banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        text = QLabel(self.tr(
+            "Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat "
+            "without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in "
+            "Chats; the Store has more, each marked with whether it fits this machine."))
+        text.setWordWrap(True)
+        button = QPushButton(self.tr("Got it"))
+        button.clicked.connect(self.dismiss_welcome)
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.addWidget(text, 1)
+        row.addWidget(button)
+        banner.setVisible(not self.services.settings().welcome_done)
+        return banner
+
+    @Slot()
+    def dismiss_welcome(self) -> None:
+        self.services.catalog.save_settings(self.services.settings().updated(welcome_done=True))
+        self.welcome.hide()
 
     def show_section(self, key: str) -> None:
         for row in range(self.sidebar.count()):

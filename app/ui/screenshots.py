@@ -103,6 +103,7 @@ def render(target: Path) -> list[Path]:
             if theme is Theme.LIGHT:
                 chat_once(app, window, helper.id)
             written += shoot(app, window, target, theme.value)
+            window.dismiss_welcome()  # the light set shows the first-start welcome; the dark set does not
             window.close()
         apply_theme(app, Theme.LIGHT)
         translator = install_translator(app, "zh_CN")

@@ -52,6 +52,7 @@ class SettingsPage(QWidget):
         self.engine_info: EngineInfo | None = None
         self.size_job: Job | None = None
         self.token_job: Job | None = None
+        self.backup_job: Job | None = None
         self._loading = False
         self.errors: dict[str, QLabel] = {}
 
@@ -171,6 +172,11 @@ class SettingsPage(QWidget):
         self.open_folder_button = QPushButton(self.tr("Open folder"))
         self.open_folder_button.clicked.connect(self.open_folder)
         form.addRow("", self.open_folder_button)
+        self.backup_button = QPushButton(self.tr("Back up the catalog now"))
+        self.backup_button.clicked.connect(self.back_up)
+        self.backup_label = QLabel()
+        self.backup_label.setWordWrap(True)
+        form.addRow(self.backup_button, self.backup_label)
         return box
 
     # --- reading -----------------------------------------------------------------------------
@@ -218,7 +224,7 @@ class SettingsPage(QWidget):
     @Slot()
     def _job_done(self) -> None:
         """Forget whichever job just ended, so it can be asked again."""
-        for name in ("engine_job", "size_job", "token_job"):
+        for name in ("engine_job", "size_job", "token_job", "backup_job"):
             job = getattr(self, name)
             if job is not None and job.signals is self.sender():
                 setattr(self, name, None)
@@ -243,6 +249,24 @@ class SettingsPage(QWidget):
         home = self.services.paths.home
         self.size_job = self._start(Job(lambda _report, cancel: folder_size(home, cancel), name="data folder size"),
                                     self._on_size, self.size_label.setText)
+
+    @Slot()
+    def back_up(self) -> None:
+        """Copy the catalog into the backups folder off the GUI thread (VACUUM INTO takes a moment)."""
+        catalog, folder = self.services.catalog, self.services.paths.backups
+        self.backup_button.setEnabled(False)
+        self.backup_job = self._start(Job(lambda _report, _cancel: catalog.backup(folder), name="backup"),
+                                      self._on_backed_up, self._on_backup_failed)
+
+    @Slot(object)
+    def _on_backed_up(self, path: object) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_label.setText(self.tr("Saved a copy as {0}").format(path))
+
+    @Slot(str)
+    def _on_backup_failed(self, sentence: str) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_label.setText(sentence)
 
     @Slot(object)
     def _on_size(self, size: int) -> None:

@@ -453,132 +453,132 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/ui/library_page.py" line="53" />
+        <location filename="../../app/ui/library_page.py" line="54" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="53" />
+        <location filename="../../app/ui/library_page.py" line="54" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="53" />
+        <location filename="../../app/ui/library_page.py" line="54" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54" />
+        <location filename="../../app/ui/library_page.py" line="55" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54" />
+        <location filename="../../app/ui/library_page.py" line="55" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54" />
+        <location filename="../../app/ui/library_page.py" line="55" />
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="66" />
+        <location filename="../../app/ui/library_page.py" line="67" />
         <source>Open in chat</source>
         <translation>在对话中打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="69" />
+        <location filename="../../app/ui/library_page.py" line="70" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="71" />
+        <location filename="../../app/ui/library_page.py" line="72" />
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="94" />
+        <location filename="../../app/ui/library_page.py" line="95" />
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="97" />
+        <location filename="../../app/ui/library_page.py" line="98" />
         <source>GPTs installed from the store and the ones you made.</source>
         <translation>从商店安装的 GPT 和你自己创建的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="98" />
+        <location filename="../../app/ui/library_page.py" line="99" />
         <source>No GPTs yet. Install one from the Store, or import a GGUF model and make a GPT from it.</source>
         <translation>还没有 GPT。请从商店安装，或导入 GGUF 模型后用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="118" />
+        <location filename="../../app/ui/library_page.py" line="119" />
         <source>(missing: {0})</source>
         <translation>（缺失：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="130" />
+        <location filename="../../app/ui/library_page.py" line="131" />
         <source>Update available: {0}</source>
         <translation>有可用更新：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="134" />
+        <location filename="../../app/ui/library_page.py" line="135" />
         <source>Made here</source>
         <translation>本机创建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="134" />
+        <location filename="../../app/ui/library_page.py" line="135" />
         <source>Starter</source>
         <translation>入门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="135" />
+        <location filename="../../app/ui/library_page.py" line="136" />
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="175" />
+        <location filename="../../app/ui/library_page.py" line="171" />
         <source>Export GPT</source>
         <translation>导出 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="176" />
+        <location filename="../../app/ui/library_page.py" line="172" />
         <source>GPT files (*.json)</source>
         <translation>GPT 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="186" />
+        <location filename="../../app/ui/library_page.py" line="182" />
         <source>Could not write {0}: {1}</source>
         <translation>无法写入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="188" />
+        <location filename="../../app/ui/library_page.py" line="184" />
         <source>Exported {0} to {1}.</source>
         <translation>已将 {0} 导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="191" />
+        <location filename="../../app/ui/library_page.py" line="187" />
         <source>Uninstall GPT</source>
         <translation>卸载 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="207" />
+        <location filename="../../app/ui/library_page.py" line="203" />
         <source>Delete “{0}”? Its conversations stay in the history.</source>
         <translation>删除“{0}”？它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="209" />
+        <location filename="../../app/ui/library_page.py" line="205" />
         <source>Uninstall “{0}”? Its model file is deleted too when no other GPT uses it; its conversations stay in the history.</source>
         <translation>卸载“{0}”？如果没有其他 GPT 使用它的模型文件，该文件也会被删除；它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="226" />
+        <location filename="../../app/ui/library_page.py" line="222" />
         <source>Uninstalling {0}…</source>
         <translation>正在卸载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="235" />
+        <location filename="../../app/ui/library_page.py" line="231" />
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -617,22 +617,32 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80" />
+        <location filename="../../app/ui/main_window.py" line="85" />
         <source>Data folder: {0}</source>
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123" />
+        <location filename="../../app/ui/main_window.py" line="107" />
+        <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in Chats; the Store has more, each marked with whether it fits this machine.</source>
+        <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：GPT 安装好之后无需联网即可对话，你的对话也只保存在本机。入门 GPT“Scratchpad”已在“对话”中就绪；商店里还有更多 GPT，每个都标明了是否适合这台电脑。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="111" />
+        <source>Got it</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="152" />
         <source>The new language applies the next time GPT Shelf starts.</source>
         <translation>新语言将在下次启动 GPT Shelf 时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="157" />
         <source>Installed {0}; open Chats to talk to it.</source>
         <translation>已安装 {0}；打开“对话”即可开始交谈。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="162" />
         <source>The starter GPT “Scratchpad” is ready to chat offline.</source>
         <translation>入门 GPT“Scratchpad”已就绪，可离线对话。</translation>
     </message>
@@ -683,98 +693,98 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="50" />
+        <location filename="../../app/ui/models_page.py" line="51" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="50" />
+        <location filename="../../app/ui/models_page.py" line="51" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="50" />
+        <location filename="../../app/ui/models_page.py" line="51" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51" />
+        <location filename="../../app/ui/models_page.py" line="52" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51" />
+        <location filename="../../app/ui/models_page.py" line="52" />
         <source>Used by</source>
         <translation>使用者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="62" />
+        <location filename="../../app/ui/models_page.py" line="63" />
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="65" />
+        <location filename="../../app/ui/models_page.py" line="66" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="93" />
+        <location filename="../../app/ui/models_page.py" line="94" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="94" />
+        <location filename="../../app/ui/models_page.py" line="95" />
         <source>GGUF files in the store, checked before llama.cpp ever opens them. Drop .gguf files here to import them.</source>
         <translation>商店中的 GGUF 文件，在 llama.cpp 打开之前都会先经过检查。把 .gguf 文件拖到这里即可导入。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="106" />
+        <location filename="../../app/ui/models_page.py" line="107" />
         <source>(unused)</source>
         <translation>（未使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="136" />
+        <location filename="../../app/ui/models_page.py" line="132" />
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="137" />
+        <location filename="../../app/ui/models_page.py" line="133" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="171" />
-        <location filename="../../app/ui/models_page.py" line="180" />
+        <location filename="../../app/ui/models_page.py" line="167" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="179" />
+        <location filename="../../app/ui/models_page.py" line="175" />
         <source>Importing {0}: {1} hashed…</source>
         <translation>正在导入 {0}：已计算 {1} 的哈希…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="188" />
+        <location filename="../../app/ui/models_page.py" line="184" />
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="234" />
+        <location filename="../../app/ui/models_page.py" line="230" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="251" />
+        <location filename="../../app/ui/models_page.py" line="247" />
         <source>Delete the model “{0}” ({1}) from this computer?</source>
         <translation>从这台电脑删除模型“{0}”（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="264" />
+        <location filename="../../app/ui/models_page.py" line="260" />
         <source>The model was removed from the catalog, but {0} could not be deleted ({1}).</source>
         <translation>模型已从目录中移除，但无法删除 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="267" />
+        <location filename="../../app/ui/models_page.py" line="263" />
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
@@ -782,265 +792,275 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="58" />
+        <location filename="../../app/ui/settings_page.py" line="59" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="60" />
+        <location filename="../../app/ui/settings_page.py" line="61" />
         <source>Engine and hub changes apply to the next model load and the next start.</source>
         <translation>引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="74" />
+        <location filename="../../app/ui/settings_page.py" line="75" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="99" />
+        <location filename="../../app/ui/settings_page.py" line="100" />
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="101" />
+        <location filename="../../app/ui/settings_page.py" line="102" />
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="103" />
+        <location filename="../../app/ui/settings_page.py" line="104" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="105" />
+        <location filename="../../app/ui/settings_page.py" line="106" />
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="106" />
+        <location filename="../../app/ui/settings_page.py" line="107" />
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="107" />
+        <location filename="../../app/ui/settings_page.py" line="108" />
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110" />
+        <location filename="../../app/ui/settings_page.py" line="111" />
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="112" />
+        <location filename="../../app/ui/settings_page.py" line="113" />
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="115" />
+        <location filename="../../app/ui/settings_page.py" line="116" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="116" />
+        <location filename="../../app/ui/settings_page.py" line="117" />
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="120" />
+        <location filename="../../app/ui/settings_page.py" line="121" />
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121" />
+        <location filename="../../app/ui/settings_page.py" line="122" />
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125" />
+        <location filename="../../app/ui/settings_page.py" line="126" />
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="128" />
+        <location filename="../../app/ui/settings_page.py" line="129" />
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="130" />
+        <location filename="../../app/ui/settings_page.py" line="131" />
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="131" />
+        <location filename="../../app/ui/settings_page.py" line="132" />
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="133" />
+        <location filename="../../app/ui/settings_page.py" line="134" />
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="136" />
+        <location filename="../../app/ui/settings_page.py" line="137" />
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="138" />
+        <location filename="../../app/ui/settings_page.py" line="139" />
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="140" />
+        <location filename="../../app/ui/settings_page.py" line="141" />
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="147" />
+        <location filename="../../app/ui/settings_page.py" line="148" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="150" />
-        <location filename="../../app/ui/settings_page.py" line="156" />
+        <location filename="../../app/ui/settings_page.py" line="151" />
+        <location filename="../../app/ui/settings_page.py" line="157" />
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="150" />
+        <location filename="../../app/ui/settings_page.py" line="151" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="151" />
+        <location filename="../../app/ui/settings_page.py" line="152" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="154" />
+        <location filename="../../app/ui/settings_page.py" line="155" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="160" />
+        <location filename="../../app/ui/settings_page.py" line="161" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="164" />
+        <location filename="../../app/ui/settings_page.py" line="165" />
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168" />
+        <location filename="../../app/ui/settings_page.py" line="169" />
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="169" />
+        <location filename="../../app/ui/settings_page.py" line="170" />
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="170" />
+        <location filename="../../app/ui/settings_page.py" line="171" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="171" />
+        <location filename="../../app/ui/settings_page.py" line="172" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="195" />
-        <location filename="../../app/ui/settings_page.py" line="311" />
+        <location filename="../../app/ui/settings_page.py" line="175" />
+        <source>Back up the catalog now</source>
+        <translation>立即备份目录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="201" />
+        <location filename="../../app/ui/settings_page.py" line="335" />
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="196" />
-        <location filename="../../app/ui/settings_page.py" line="347" />
+        <location filename="../../app/ui/settings_page.py" line="202" />
+        <location filename="../../app/ui/settings_page.py" line="371" />
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="230" />
+        <location filename="../../app/ui/settings_page.py" line="236" />
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="231" />
+        <location filename="../../app/ui/settings_page.py" line="237" />
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="231" />
+        <location filename="../../app/ui/settings_page.py" line="237" />
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="233" />
+        <location filename="../../app/ui/settings_page.py" line="239" />
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="234" />
+        <location filename="../../app/ui/settings_page.py" line="240" />
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="240" />
+        <location filename="../../app/ui/settings_page.py" line="246" />
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="274" />
+        <location filename="../../app/ui/settings_page.py" line="264" />
+        <source>Saved a copy as {0}</source>
+        <translation>已保存副本：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="298" />
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="276" />
+        <location filename="../../app/ui/settings_page.py" line="300" />
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="288" />
+        <location filename="../../app/ui/settings_page.py" line="312" />
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="299" />
+        <location filename="../../app/ui/settings_page.py" line="323" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="312" />
+        <location filename="../../app/ui/settings_page.py" line="336" />
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="332" />
+        <location filename="../../app/ui/settings_page.py" line="356" />
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="340" />
+        <location filename="../../app/ui/settings_page.py" line="364" />
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="341" />
+        <location filename="../../app/ui/settings_page.py" line="365" />
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="349" />
+        <location filename="../../app/ui/settings_page.py" line="373" />
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="373" />
+        <location filename="../../app/ui/settings_page.py" line="397" />
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>

@@ -199,3 +199,21 @@ def test_the_token_test_names_the_user_or_the_refusal(qtbot, services, jobs, fak
     page.test_token()
     qtbot.waitUntil(lambda: page.token_job is None, timeout=10_000)
     assert "did not accept" in page.token_result.text() and "wrongwrong" not in page.token_result.text()
+
+
+def test_back_up_now_writes_a_copy_of_the_catalog(qtbot, gptshelf_home):
+    from app.core.paths import AppPaths
+    from app.services.container import open_services
+    from app.ui.jobs import Jobs
+    from app.ui.settings_page import SettingsPage
+
+    with open_services(AppPaths(gptshelf_home), install_starter=False) as services:
+        jobs = Jobs()
+        page = SettingsPage(services, jobs)
+        qtbot.addWidget(page)
+        page.back_up()
+        qtbot.waitUntil(lambda: page.backup_job is None and page.backup_button.isEnabled(), timeout=30_000)
+        copies = list(services.paths.backups.glob("catalog-*-manual.sqlite3"))
+        assert len(copies) == 1 and str(copies[0]) in page.backup_label.text()
+        jobs.cancel_all()
+        jobs.wait()

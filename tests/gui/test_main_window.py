@@ -87,3 +87,16 @@ def test_themes_apply_a_light_or_dark_palette(qtbot, services):
     assert apply_theme(app, Theme.LIGHT) is Theme.LIGHT
     assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
     assert "sidebar" in app.styleSheet()
+
+
+def test_the_welcome_shows_once(qtbot, services):
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.welcome.isVisible()
+    window.dismiss_welcome()
+    assert not window.welcome.isVisible()
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.welcome.isVisible()
