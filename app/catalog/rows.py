@@ -32,6 +32,7 @@ from app.core.entities import (
     ModelStatus,
     Role,
 )
+from app.core.plain import plain
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +82,6 @@ def _type_hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def to_plain(value: Any) -> Any:
-    """A dataclass (possibly nested) as JSON-ready dicts, lists and scalars."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [to_plain(v) for v in value]
-    return value
-
-
 # Models ------------------------------------------------------------------------------------------
 
 
@@ -100,7 +92,7 @@ def model_row(model: ModelFile) -> dict[str, Any]:
         "path": model.path,
         "size": model.size,
         "status": ModelStatus(model.status).value,
-        "info": None if model.info is None else dumps(to_plain(model.info)),
+        "info": None if model.info is None else dumps(plain(model.info)),
         "source": model.source,
         "added_at": model.added_at,
     }
@@ -135,10 +127,7 @@ def _model_info(text: str | None, sha256: str) -> ModelInfo | None:
 
 def gpt_plain(gpt: GPT) -> dict[str, Any]:
     """The GPT as one JSON object: what a gpt_versions snapshot holds."""
-    plain = to_plain(gpt)
-    plain["source"] = GPTSource(gpt.source).value
-    plain["examples"] = [{"role": Role(m.role).value, "content": m.content} for m in gpt.examples]
-    return plain
+    return plain(gpt)
 
 
 def gpt_from_plain(values: Mapping[str, Any]) -> GPT:

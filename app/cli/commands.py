@@ -13,7 +13,6 @@ from app.cli.output import Output, human_count, human_size
 from app.core.entities import ChatMessage, ModelInfo, Role
 from app.core.errors import InvalidInput
 from app.core.paths import AppPaths
-from app.engine.client import EngineClient
 from app.engine.templates import TemplateChoice, choose_template, render_chat
 from app.services.container import Services, open_services
 from app.services.models import ImportMode, inspect_gguf
@@ -41,11 +40,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _info(args: argparse.Namespace, services: Services, out: Output) -> int:
-    engine = EngineClient()
-    try:
-        info = engine.info()
-    finally:
-        engine.close()
+    info = services.store.fit.engine_info()
     summary = {
         "version": __version__, "data_folder": str(services.paths.home), "llama_cpp": info.llama_cpp_version,
         "gpu_offload": info.gpu_offload, "devices": info.devices, "system_info": info.system_info,

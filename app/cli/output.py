@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from app.services.history import plain
+from app.core.plain import plain
 
 
 class Output:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from app.catalog import Catalog
 from app.core.entities import Conversation, Message, MessageStatus, SearchHit
 from app.core.errors import InvalidInput
+from app.core.plain import plain
 
 EXPORT_FORMATS = ("md", "json")
 
@@ -48,16 +46,3 @@ def to_markdown(conversation: Conversation, messages: list[Message]) -> str:
             lines.append(f"*({message.status.value}{note})*")
         lines.extend(["", message.content, ""])
     return "\n".join(lines).rstrip() + "\n"
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, enums and tuples as JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value

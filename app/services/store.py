@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.catalog import Catalog
@@ -71,7 +71,7 @@ class Store:
 
     def search(self, query: ListingQuery, *, fits_only: bool = False) -> list[Listing]:
         if fits_only:
-            query = ListingQuery(**{**query.__dict__, "fits_within": self.fit.available()})
+            query = replace(query, fits_within=self.fit.available())
         return self.catalog.search_listings(query)
 
     def show(self, listing_id: str) -> ListingDetails:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
+    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -22,9 +22,9 @@ from app.core.entities import GPT, GPTSource
 from app.core.errors import KnownError, NotFound
 from app.core.memory import human
 from app.services.container import Services
-from app.services.history import plain
+from app.core.plain import plain
 from app.ui.jobs import Job, Jobs
-from app.ui.tables import select_row_with, selected_value
+from app.ui.widgets import id_table, select_row_with, selected_value
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,6 @@ class LibraryPage(QWidget):
     open_chat = Signal(str)
     changed = Signal()
 
-    COLUMNS = 6  # name, version, source, model, size, update
 
     def __init__(self, services: Services, jobs: Jobs) -> None:
         super().__init__()
@@ -50,17 +49,8 @@ class LibraryPage(QWidget):
         self.note.setObjectName("pageNote")
         self.note.setWordWrap(True)
 
-        self.table = QTableWidget(0, self.COLUMNS)
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Version"), self.tr("Source"),
-                                              self.tr("Model"), self.tr("Size"), self.tr("Update")])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table = id_table([self.tr("Name"), self.tr("Version"), self.tr("Source"), self.tr("Model"),
+                               self.tr("Size"), self.tr("Update")])
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.open_selected())
 
