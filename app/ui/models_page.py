@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
+    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -23,7 +23,7 @@ from app.core.errors import KnownError
 from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
-from app.ui.tables import select_row_with, selected_value
+from app.ui.widgets import error_label, id_table, select_row_with, selected_value
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +47,8 @@ class ModelsPage(QWidget):
         self.note.setObjectName("pageNote")
         self.note.setWordWrap(True)
 
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Architecture"), self.tr("Quantization"),
-                                              self.tr("Size"), self.tr("Used by")])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table = id_table([self.tr("Name"), self.tr("Architecture"), self.tr("Quantization"), self.tr("Size"),
+                               self.tr("Used by")])
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.import_button = QPushButton(self.tr("Import GGUF…"))
@@ -68,12 +59,8 @@ class ModelsPage(QWidget):
         self.status = QLabel()
         self.status.setObjectName("pageNote")
         self.status.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setObjectName("inlineError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d64545;")
+        self.error = error_label()
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)

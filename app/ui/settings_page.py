@@ -31,6 +31,7 @@ from app.services.container import Services
 from app.services.secrets import HF_TOKEN, redact
 from app.ui.i18n import LANGUAGES
 from app.ui.jobs import Job, Jobs
+from app.ui.widgets import error_label
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +89,7 @@ class SettingsPage(QWidget):
     # --- building ----------------------------------------------------------------------------
     def _row(self, form: QFormLayout, label: str, key: str, field: QWidget) -> None:
         """A form row with the field and, under it, a hidden label for that field's problem."""
-        error = QLabel()
-        error.setObjectName("inlineError")
-        error.setStyleSheet("color: #d64545;")
-        error.setWordWrap(True)
-        error.hide()
+        error = error_label()
         self.errors[key] = error
         form.addRow(label, _line(field, error, vertical=True))
 

@@ -1,10 +1,26 @@
-"""Small helpers for the QTableWidgets whose rows carry an id in a data role of their first column."""
+"""Small widgets the pages share: read-only id tables and the inline error label."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QWidget
+
+
+def id_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableWidget:
+    """A read-only table of whole-row single selection; rows carry an id in their first cell's data."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setVisible(False)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    return table
 
 
 def selected_value(table: QTableWidget, role: int) -> Any:
@@ -20,3 +36,14 @@ def select_row_with(table: QTableWidget, role: int, value: Any) -> bool:
             table.selectRow(row)
             return True
     return False
+
+
+def error_label() -> QLabel:
+    """A hidden, wrapping label for a problem sentence, red through its own style (it must stay red
+    even where the app's stylesheet is not applied)."""
+    label = QLabel()
+    label.setObjectName("inlineError")
+    label.setStyleSheet("color: #d64545;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
