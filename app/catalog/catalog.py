@@ -13,9 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlite_utils import Database
-
-from app.catalog import rows
+from app.catalog import clean_close, rows
 from app.catalog.database import (
     backup,
     check_header,
@@ -30,6 +28,7 @@ from app.catalog.conversations import ConversationsAndMessages
 from app.catalog.downloads import DownloadsMixin
 from app.catalog.listings import Listings
 from app.catalog.migrations import MIGRATIONS, migration_names
+from app.catalog.schema import Database
 from app.catalog.models_gpts import ModelsAndGPTs
 from app.core.errors import CatalogError, InvalidInput
 from app.core.settings import Settings
@@ -52,10 +51,11 @@ def open_catalog(database: Path, *, backups: Path) -> Catalog:
     except (OSError, sqlite3.Error) as exc:
         raise CatalogError(f"The catalog {path} cannot be opened ({exc}).") from exc
     try:
-        quick_check(conn, path, backups)
+        if not clean_close.take(path):
+            quick_check(conn, path, backups)
         configure(conn)
         enable_wal(conn, path)
-        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        db = Database(conn)
         _migrate(db, path, backups)
     except sqlite3.Error as exc:
         # Not damage (quick_check passed): a read-only folder, a full disk, a lock held too long...

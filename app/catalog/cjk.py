@@ -101,6 +101,16 @@ def fts_query(user_text: str) -> str | None:
     ``column:`` are searched as text, never obeyed. Terms are ANDed; the last Latin word is a prefix
     so results appear while a word is still being typed.
     """
+    terms = fts_terms(user_text)
+    return " ".join(terms) if terms else None
+
+
+def fts_terms(user_text: str) -> list[str]:
+    """The quoted terms of :func:`fts_query`, in order (the last one may end in ``*``); empty for nothing.
+
+    Separate so that a caller can rewrite one term (the store search expands the prefix term into the
+    words it stands for) without parsing FTS5 syntax back.
+    """
     terms: list[tuple[bool, str]] = []
     for piece in normalise(user_text[:_MAX_QUERY_CHARS]).split():
         for cjk, run in _runs(piece):
@@ -111,12 +121,12 @@ def fts_query(user_text: str) -> str | None:
             elif any(_is_token_char(c) for c in run):
                 terms.append((False, _quote(run)))
     if not terms:
-        return None
+        return []
     terms = terms[:_MAX_TERMS]
     parts = [term for _, term in terms]
     if not terms[-1][0]:
         parts[-1] += "*"
-    return " ".join(parts)
+    return parts
 
 
 def _runs(piece: str) -> Iterator[tuple[bool, str]]:

@@ -16,9 +16,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
+from app.catalog import clean_close
 from app.catalog.database import connect
+from app.catalog.schema import Database
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,16 @@ class Connections:
             for _, conn in self._readers:
                 conn.close()
             self._readers.clear()
+            folded = False
             try:
                 # Fold the WAL back into the main file so a closed catalog is one self-contained file.
-                self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                folded = not busy
             except sqlite3.Error as exc:  # another process still reading: harmless, it checkpoints later
                 log.debug("Checkpoint on close skipped: %s", exc)
             self.db.close()
+            if folded:
+                clean_close.leave(self.path)
 
     @property
     def closed(self) -> bool:

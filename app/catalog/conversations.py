@@ -22,7 +22,7 @@ _SNIPPET_TOKENS = 24
 INTERRUPTED = "GPT Shelf stopped before this reply was finished."
 
 _CONVERSATION = (
-    "SELECT c.id, c.gpt_id, c.title, c.created_at, c.updated_at, "
+    "SELECT c.id, c.gpt_id, c.title, c.created_at, c.updated_at, c.pinned_at, "
     "(SELECT count(*) FROM messages AS m WHERE m.conversation_id = c.id) AS message_count "
     "FROM conversations AS c"
 )
@@ -63,10 +63,11 @@ class ConversationsAndMessages:
         return _conversation(self._conns.read(), conversation_id)
 
     def list_conversations(self, *, gpt_id: str | None = None, limit: int = 200) -> list[Conversation]:
-        """Newest activity first."""
+        """Pinned first (most recently pinned on top), then newest activity first."""
         where, params = ("WHERE c.gpt_id = ?", [gpt_id]) if gpt_id is not None else ("", [])
         found = self._conns.read().execute(
-            f"{_CONVERSATION} {where} ORDER BY c.updated_at DESC, c.id DESC LIMIT ?", [*params, max(0, limit)]
+            f"{_CONVERSATION} {where} ORDER BY c.pinned_at IS NULL, c.pinned_at DESC, c.updated_at DESC, c.id DESC "
+            "LIMIT ?", [*params, max(0, limit)]
         ).fetchall()
         return [rows.conversation_from_row(r) for r in found]
 
@@ -75,6 +76,17 @@ class ConversationsAndMessages:
             changed = conn.execute(
                 "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?",
                 (title.strip(), rows.utc_now(), conversation_id),
+            ).rowcount
+            if not changed:
+                raise NotFound("conversation", conversation_id)
+            return _conversation(conn, conversation_id)
+
+    def pin_conversation(self, conversation_id: int, pinned: bool = True) -> Conversation:
+        """Pin (or unpin) a chat; pinning does not count as activity, so ``updated_at`` stays."""
+        with self._conns.write() as conn:
+            changed = conn.execute(
+                "UPDATE conversations SET pinned_at = ? WHERE id = ?",
+                (rows.utc_now() if pinned else None, conversation_id),
             ).rowcount
             if not changed:
                 raise NotFound("conversation", conversation_id)

@@ -23,6 +23,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.catalog.listing_search import VOCAB_DDL
 from app.core.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,10 @@ def configure(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
     """Set the per-connection pragmas (see the module docstring for why each)."""
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
+    # A connection-local view of the listings' full-text vocabulary, which the store search uses to
+    # expand a typed prefix into words (app.catalog.listing_search); made here since query_only
+    # forbids creating it later.
+    conn.execute(VOCAB_DDL)
     if read_only:
         conn.execute("PRAGMA query_only = ON")
 

@@ -6,17 +6,19 @@ import dataclasses
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 
 from app.catalog import rows
 from app.catalog.connections import Connections
-from app.core.entities import GPT, ModelFile, ModelStatus
+from app.core.entities import GPT, GPTVersion, ModelFile, ModelStatus
 from app.core.errors import InvalidInput, NotFound
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _HEX_PREFIX = re.compile(r"[0-9a-f]{6,64}")
 _GPT_COLUMNS = (
     "id, name, description, instructions, starters, examples, params, chat_template, model_sha256, "
-    "adapter_sha256, adapter_scale, source, version, category, tags, created_at, updated_at"
+    "adapter_sha256, adapter_scale, source, version, category, tags, created_at, updated_at, "
+    "author, license, icon, knowledge, changelog"
 )
 
 
@@ -100,12 +102,14 @@ class ModelsAndGPTs:
 
     # GPTs ----------------------------------------------------------------------------------------
 
-    def save_gpt(self, gpt: GPT) -> GPT:
+    def save_gpt(self, gpt: GPT, *, note: str | None = None) -> GPT:
         """Insert or update a GPT and record a snapshot of its version.
 
         ``created_at`` is kept from the stored GPT (or the one given, or now); ``updated_at`` is now.
         Saving the same version again refreshes that version's snapshot; a new version adds one and
-        keeps the older snapshots.
+        keeps the older snapshots. ``note`` is the version's one-line changelog (kept when ``None``).
+        The snapshot also names the model and adapter files as they are now, so a version whose model
+        was removed later can still say which model to reinstall.
         """
         if not gpt.id.strip() or not gpt.name.strip():
             raise InvalidInput("A GPT needs a non-empty id and name.")
@@ -113,7 +117,8 @@ class ModelsAndGPTs:
             raise InvalidInput(f"The GPT {gpt.name!r} needs a version.")
         model_sha256 = gpt.model_sha256.lower()
         with self._conns.write() as conn:
-            if conn.execute("SELECT 1 FROM model_files WHERE sha256 = ?", (model_sha256,)).fetchone() is None:
+            model = conn.execute("SELECT * FROM model_files WHERE sha256 = ?", (model_sha256,)).fetchone()
+            if model is None:
                 raise NotFound("model", gpt.model_sha256, f"Add the model before saving the GPT {gpt.name!r}.")
             stored = conn.execute("SELECT created_at FROM gpts WHERE id = ?", (gpt.id,)).fetchone()
             now = rows.utc_now()
@@ -127,12 +132,25 @@ class ModelsAndGPTs:
                 f"ON CONFLICT (id) DO UPDATE SET {updates}",
                 row,
             )
+            snapshot = rows.gpt_plain(saved)
+            snapshot["model_file"] = _file_note(model)
+            if saved.adapter_sha256:
+                adapter = conn.execute("SELECT * FROM model_files WHERE sha256 = ?", (saved.adapter_sha256,)).fetchone()
+                snapshot["adapter_file"] = _file_note(adapter) if adapter is not None else None
+            keep_note = "changelog" if note is None else "excluded.changelog"
             conn.execute(
-                "INSERT INTO gpt_versions (gpt_id, version, snapshot, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (gpt_id, version) DO UPDATE SET snapshot = excluded.snapshot",
-                (saved.id, saved.version, rows.dumps(rows.gpt_plain(saved)), now),
+                "INSERT INTO gpt_versions (gpt_id, version, snapshot, created_at, changelog) VALUES (?, ?, ?, ?, ?) "
+                f"ON CONFLICT (gpt_id, version) DO UPDATE SET snapshot = excluded.snapshot, changelog = {keep_note}",
+                (saved.id, saved.version, rows.dumps(snapshot), now, note or ""),
             )
             return _gpt(conn, saved.id)
+
+    def save_imported_gpt(self, models: Sequence[ModelFile], gpt: GPT, *, note: str) -> GPT:
+        """Record the model files a GPT package brought and the GPT itself in one transaction."""
+        with self._conns.write():
+            for model in models:
+                self.add_model(model)
+            return self.save_gpt(gpt, note=note)
 
     def get_gpt(self, key: str) -> GPT:
         """By exact id, else by name in any case; several GPTs with that name is an error naming them."""
@@ -162,6 +180,35 @@ class ModelsAndGPTs:
         ).fetchall()
         return [(r["version"], r["created_at"]) for r in found]
 
+    def gpt_version_list(self, gpt_id: str) -> list[GPTVersion]:
+        """Every saved version of a GPT with its note and model, oldest first; the stored one is current."""
+        conn = self._conns.read()
+        current = conn.execute("SELECT version FROM gpts WHERE id = ?", (gpt_id,)).fetchone()
+        found = conn.execute(
+            "SELECT version, created_at, changelog, json_extract(snapshot, '$.model_sha256') AS model_sha256, "
+            "json_extract(snapshot, '$.model_file.display_name') AS model_name "
+            "FROM gpt_versions WHERE gpt_id = ? ORDER BY created_at, rowid",
+            (gpt_id,),
+        ).fetchall()
+        return [
+            GPTVersion(version=r["version"], created_at=r["created_at"], changelog=r["changelog"],
+                       current=current is not None and r["version"] == current["version"],
+                       model_sha256=r["model_sha256"] or "", model_name=r["model_name"] or "")
+            for r in found
+        ]
+
+    def gpt_version_files(self, gpt_id: str, version: str) -> dict[str, dict]:
+        """The model and adapter files (display name, source, size) as they were when ``version`` was saved."""
+        found = self._conns.read().execute(
+            "SELECT json_extract(snapshot, '$.model_file') AS model, "
+            "json_extract(snapshot, '$.adapter_file') AS adapter "
+            "FROM gpt_versions WHERE gpt_id = ? AND version = ?",
+            (gpt_id, version),
+        ).fetchone()
+        if found is None:
+            raise NotFound("GPT version", f"{gpt_id}@{version}")
+        return {key: json.loads(found[key]) for key in ("model", "adapter") if found[key]}
+
     def get_gpt_version(self, gpt_id: str, version: str) -> GPT:
         """The GPT as it was last saved under ``version``."""
         found = self._conns.read().execute(
@@ -184,6 +231,10 @@ def _checked_sha256(value: str) -> str:
     if not _SHA256.fullmatch(sha256):
         raise InvalidInput(f"{value!r} is not a sha256 digest (64 hexadecimal digits).")
     return sha256
+
+
+def _file_note(row: sqlite3.Row) -> dict[str, object]:
+    return {"display_name": row["display_name"], "source": row["source"], "size": row["size"]}
 
 
 def _model(conn: sqlite3.Connection, sha256: str) -> ModelFile:

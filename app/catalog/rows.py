@@ -24,6 +24,7 @@ from app.core.entities import (
     ChatMessage,
     Conversation,
     GenerationParams,
+    GPTFile,
     GPTSource,
     Message,
     MessageStatus,
@@ -137,16 +138,20 @@ def gpt_from_plain(values: Mapping[str, Any]) -> GPT:
     )
     fields["params"] = build(GenerationParams, fields.get("params") or {})
     fields["source"] = GPTSource(fields.get("source") or GPTSource.CUSTOM.value)
+    icon = fields.get("icon")
+    fields["icon"] = build(GPTFile, icon) if icon else None
+    fields["knowledge"] = tuple(build(GPTFile, k) for k in fields.get("knowledge") or ())
     return build(GPT, fields)
 
 
-_GPT_JSON_COLUMNS = ("starters", "examples", "params", "tags")
+_GPT_JSON_COLUMNS = ("starters", "examples", "params", "tags", "knowledge")
 
 
 def gpt_row(gpt: GPT) -> dict[str, Any]:
     row = gpt_plain(gpt)
     for column in _GPT_JSON_COLUMNS:
         row[column] = dumps(row[column])
+    row["icon"] = None if row["icon"] is None else dumps(row["icon"])  # SQL NULL, not JSON null
     return row
 
 
@@ -154,6 +159,7 @@ def gpt_from_row(row: sqlite3.Row) -> GPT:
     values = {key: row[key] for key in row.keys()}
     for column in _GPT_JSON_COLUMNS:
         values[column] = json.loads(values[column])
+    values["icon"] = None if values["icon"] is None else json.loads(values["icon"])
     return gpt_from_plain(values)
 
 
@@ -168,6 +174,7 @@ def conversation_from_row(row: sqlite3.Row) -> Conversation:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         message_count=row["message_count"],
+        pinned=row["pinned_at"] is not None,
     )
 
 

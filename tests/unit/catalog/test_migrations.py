@@ -22,6 +22,9 @@ SHIPPED = {
     "m002_unfinished_messages": "14836c122fd68e0aefbe0f1a76b75fe2529e3d9e908f49efa0bbe5b7648595f1",
     "m003_listing_sync": "d8335a6b52dfd3c52fcb29ed32c8e09d1a410fbfce312d2728a5cadfa6a57471",
     "m004_downloads": "e49e0e5259c883b48efac9a3347757b39603dc75d1eaa924754a379df2fb4ac2",
+    "m005_pinned_conversations": "94e869e1a5c1e90f0f30f6566a97039bea370edfe7cc35aad998ad783313a700",
+    "m006_gpt_files_and_changelog": "260f43810ea857bad1bd3a488f4d18cf1b32a0827cc8aea3f709a481a141b370",
+    "m007_listing_category_sorts": "a79880a9f13e074d8f0b4f8a60b5c7b7f237aa7f2e2a8ceee5bc4a1a155055f0",
 }
 
 TABLES = {"settings", "model_files", "gpts", "gpt_versions", "listings", "conversations", "messages", "reviews"}
