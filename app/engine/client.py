@@ -116,6 +116,12 @@ class EngineClient:
                 self._simple(Ask.UNLOAD, None, Reply.UNLOADED)
             self._loaded = None
 
+    def forget(self, conversation: str | None = None) -> None:
+        """Drop the KV cache kept for one conversation (``None``: for all), e.g. when it is deleted."""
+        with self._lock:
+            if self.pid:
+                self._simple(Ask.FORGET, conversation, Reply.FORGOTTEN)
+
     def embed(self, texts: list[str]) -> list[list[float]]:
         return self._simple(Ask.EMBED, EmbedRequest(tuple(texts)), Reply.EMBEDDINGS)
 

@@ -51,6 +51,36 @@ def list_devices(library_folder: Path) -> tuple[Device, ...]:
     return tuple(devices)
 
 
+def cpu_weight_buffers(library_folder: Path) -> tuple[str, ...]:
+    """The extra buffer types the CPU backend offers for weights (``AMX``, ``CPU_REPACK``...), best first."""
+    try:
+        base = _load(library_folder, "ggml-base")
+        ggml = _load(library_folder, "ggml")
+        ggml.ggml_backend_dev_by_type.restype = ctypes.c_void_p
+        ggml.ggml_backend_dev_by_type.argtypes = [ctypes.c_int]
+        base.ggml_backend_dev_backend_reg.restype = ctypes.c_void_p
+        base.ggml_backend_dev_backend_reg.argtypes = [ctypes.c_void_p]
+        base.ggml_backend_reg_get_proc_address.restype = ctypes.c_void_p
+        base.ggml_backend_reg_get_proc_address.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        base.ggml_backend_buft_name.restype = ctypes.c_char_p
+        base.ggml_backend_buft_name.argtypes = [ctypes.c_void_p]
+    except (OSError, AttributeError):
+        log.warning("ggml's CPU buffer types are not available", exc_info=True)
+        return ()
+    cpu = ggml.ggml_backend_dev_by_type(0)  # GGML_BACKEND_DEVICE_TYPE_CPU
+    address = cpu and base.ggml_backend_reg_get_proc_address(base.ggml_backend_dev_backend_reg(cpu),
+                                                             b"ggml_backend_dev_get_extra_bufts")
+    if not address:
+        return ()
+    extra = ctypes.CFUNCTYPE(ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p)(address)(cpu)
+    names = []
+    for index in range(16):
+        if not extra or not extra[index]:
+            break
+        names.append((base.ggml_backend_buft_name(extra[index]) or b"").decode("utf-8", "replace"))
+    return tuple(names)
+
+
 def _load(folder: Path, stem: str) -> ctypes.CDLL:
     for name in (f"lib{stem}.so", f"lib{stem}.dylib", f"{stem}.dll"):
         if (folder / name).exists():

@@ -27,6 +27,8 @@ class LoadSpec:
     embedding: bool = False
     file_size: int = 0
     block_count: int = 0
+    state_cache_bytes: int = 512 * 1024 * 1024
+    """RAM kept for the KV caches of recently left conversations (0: only the current one is kept)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class ChatRequest:
     template: TemplateChoice
     pinned: int = 1
     """How many leading messages (system, instructions, examples) are never dropped to fit the context."""
+    conversation: str = ""
+    """Which conversation this turn belongs to: the engine keeps its KV cache under this key ("" for none)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Ask(enum.Enum):
     EMBED = "embed"
     INFO = "info"
     UNLOAD = "unload"
+    FORGET = "forget"
     STOP = "stop"
 
 
@@ -60,6 +65,7 @@ class Reply(enum.Enum):
     EMBEDDINGS = "embeddings"
     INFO = "info"
     UNLOADED = "unloaded"
+    FORGOTTEN = "forgotten"
     ERROR = "error"
 
 

@@ -19,7 +19,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from app.core.errors import EngineError, KnownError
 from app.core.settings import GpuMode
 from app.engine import devices
 from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, WorkerError
+from app.engine.session import Session
 from app.engine.stops import StopScanner
 from app.engine.templates import render_chat
 
@@ -74,8 +76,7 @@ class _Worker:
         self._llm: Any = None
         self._spec: LoadSpec | None = None
         self._loaded: LoadedModel | None = None
-        self._abort = llama_cpp.ggml_abort_callback(lambda _data: bool(self._cancel.value))
-        self._ctypes = ctypes
+        self._session: Session | None = None
         self._piece_buffer = ctypes.create_string_buffer(64)
 
     def handle(self, ask: Ask, payload: Any, send: Send) -> None:
@@ -90,6 +91,10 @@ class _Worker:
         elif ask is Ask.UNLOAD:
             self.unload()
             send(Reply.UNLOADED, None)
+        elif ask is Ask.FORGET:
+            if self._session is not None:
+                self._session.forget(payload)
+            send(Reply.FORGOTTEN, None)
         else:
             raise EngineError(f"Unknown engine request {ask!r}.")
 
@@ -121,8 +126,8 @@ class _Worker:
                 llm = self._construct(spec, 0)
             except (ValueError, RuntimeError, OSError) as exc2:
                 raise EngineError(f"llama.cpp could not load {Path(spec.path).name}: {exc2}") from exc2
-        self._lib.llama_set_abort_callback(llm._ctx.ctx, self._abort, None)
         self._llm, self._spec = llm, spec
+        self._session = Session(self._lib, llm, cancel=self._cancel, cache_bytes=spec.state_cache_bytes)
         self._loaded = LoadedModel(path=spec.path, n_ctx=llm.n_ctx(), n_gpu_layers=layers, on_gpu=layers != 0,
                                    seconds=time.monotonic() - started, notices=tuple(notices))
         log.info("loaded %s (n_ctx=%d, gpu layers=%d) in %.2fs", spec.path, llm.n_ctx(), layers,
@@ -140,13 +145,31 @@ class _Worker:
     def _construct(self, spec: LoadSpec, layers: int) -> Any:
         cores = os.cpu_count() or 2
         threads = spec.threads or (cores if cores <= 4 else cores // 2)
-        return self._lib.Llama(
-            model_path=spec.path, n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads,
-            n_threads_batch=threads, embedding=spec.embedding, lora_path=spec.adapter_path,
-            lora_scale=spec.adapter_scale, verbose=True,
-        )
+        # Flash attention where the device has it (llama.cpp's own default; llama-cpp-python turns it off):
+        # on CPU it makes decoding faster and steadier on a busy machine.
+        with _llama_params(self._lib, model={"use_extra_bufts": self._extra_weight_buffers()},
+                           context={"flash_attn_type": self._lib.LLAMA_FLASH_ATTN_TYPE_AUTO}):
+            return self._lib.Llama(
+                model_path=spec.path, n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads,
+                n_threads_batch=threads, embedding=spec.embedding, lora_path=spec.adapter_path,
+                lora_scale=spec.adapter_scale, verbose=True,
+            )
+
+    def _extra_weight_buffers(self) -> bool:
+        """Whether weights may be repacked into the CPU backend's extra buffer types: not where AMX is one.
+
+        ggml's AMX matrix multiply crashes the process on some Xeons (ggml-org/llama.cpp#20824: Q4_K models
+        segfault on the first prompt; seen on this project's test machine) and is no faster on Sapphire
+        Rapids (ollama/ollama#9203). llama.cpp can only turn the extra types off all together.
+        """
+        kinds = devices.cpu_weight_buffers(Path(self._lib.__file__).parent / "lib")
+        if "AMX" in kinds:
+            log.info("the CPU offers AMX weight buffers; extra weight buffers are off (ggml's AMX path is unsafe)")
+            return False
+        return True
 
     def unload(self) -> None:
+        self._session = None  # its saved states and sampler buffers go before the context they belong to
         if self._llm is not None:
             self._llm.close()
         self._llm, self._spec, self._loaded = None, None, None
@@ -161,59 +184,71 @@ class _Worker:
         if self._spec is None or not self._spec.embedding:
             raise EngineError("This model was loaded for chat; load it for embeddings to embed text.")
         vectors = llm.embed(list(request.texts), normalize=True)
+        if self._session is not None:
+            self._session.forget()  # embedding cleared the KV cache under the session's feet
         return [_pooled(v) for v in vectors]
 
     def chat(self, request: ChatRequest, send: Send) -> None:
         llm = self._require()
+        session = self._session
+        assert session is not None  # made with the model
         started = time.monotonic()
         vocab = llm._model
         bos = vocab.token_get_text(vocab.token_bos()) if vocab.token_bos() >= 0 else ""
         eos = vocab.token_get_text(vocab.token_eos()) if vocab.token_eos() >= 0 else ""
         prompt, dropped = self._fit(request, llm, bos, eos)
         params = request.params
-        if params.seed is not None:
-            llm.set_seed(params.seed)
         stops = (*request.template.stop, *params.stop)
         scanner = StopScanner(stops)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        room = max(llm.n_ctx() - len(prompt), 0)
-        limit = min(params.max_tokens, room)
-        produced, finish = 0, FinishReason.LENGTH
-        try:
-            if limit > 0:
-                for token in llm.generate(prompt, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
-                                          temp=params.temperature, repeat_penalty=params.repeat_penalty):
-                    if self._cancel.value:
-                        finish = FinishReason.CANCELLED
-                        break
-                    if self._lib.llama_vocab_is_eog(vocab.vocab, token):
-                        finish = FinishReason.STOP
-                        break
-                    produced += 1
-                    if self._lib.llama_vocab_get_attr(vocab.vocab, token) & self._lib.LLAMA_TOKEN_ATTR_CONTROL:
-                        # Control tokens print as nothing, but one that opens a new turn ends the reply.
-                        if vocab.token_get_text(token) in stops:
-                            finish = FinishReason.STOP
-                            break
-                        continue
-                    text = scanner.feed(decoder.decode(self._piece(vocab.vocab, token)))
-                    if text:
-                        send(Reply.CHUNK, ChatChunk(text))
-                    if scanner.stopped:
-                        finish = FinishReason.STOP
-                        break
-                    if produced >= limit:
-                        break
-        except RuntimeError:
-            if not self._cancel.value:
-                raise
-            llm.reset()  # an aborted llama_decode leaves the KV cache half-written
-            finish = FinishReason.CANCELLED
+        limit = min(params.max_tokens, max(llm.n_ctx() - len(prompt), 0))
+        produced, reused, finish = 0, 0, FinishReason.LENGTH
+        if limit > 0:
+            prepared = session.prepare(request.conversation, prompt)
+            reused = prepared.reused
+            if prepared.cancelled:
+                finish = FinishReason.CANCELLED
+            else:
+                produced, finish = self._reply(session, params, limit, stops, scanner, decoder, send)
         rest = scanner.feed(decoder.decode(b"", final=True)) + scanner.flush()
         if rest:
             send(Reply.CHUNK, ChatChunk(rest))
         send(Reply.DONE, ChatResult(finish_reason=finish, prompt_tokens=len(prompt), completion_tokens=produced,
-                                    dropped_messages=dropped, seconds=time.monotonic() - started))
+                                    dropped_messages=dropped, seconds=time.monotonic() - started,
+                                    cached_tokens=reused))
+
+    def _reply(self, session: Session, params: Any, limit: int, stops: tuple[str, ...], scanner: StopScanner,
+               decoder: Any, send: Send) -> tuple[int, FinishReason]:
+        """Sample until an end: end-of-generation token, stop string, control token opening a turn, limit, cancel.
+
+        Per token: one incremental UTF-8 step and a stop scan of the held-back tail, never of the whole reply.
+        """
+        lib, vocab, cancel = self._lib, self._llm._model.vocab, self._cancel
+        control = lib.LLAMA_TOKEN_ATTR_CONTROL
+        produced = 0
+        tokens = session.generate(params)
+        try:
+            for token in tokens:
+                if cancel.value:
+                    return produced, FinishReason.CANCELLED
+                if lib.llama_vocab_is_eog(vocab, token):
+                    return produced, FinishReason.STOP
+                produced += 1
+                if lib.llama_vocab_get_attr(vocab, token) & control:
+                    # Control tokens print as nothing, but one that opens a new turn ends the reply.
+                    if self._llm._model.token_get_text(token) in stops:
+                        return produced, FinishReason.STOP
+                else:
+                    text = scanner.feed(decoder.decode(self._piece(vocab, token)))
+                    if text:  # one message a token: the window batches its repaints itself
+                        send(Reply.CHUNK, ChatChunk(text))
+                    if scanner.stopped:
+                        return produced, FinishReason.STOP
+                if produced >= limit:
+                    return produced, FinishReason.LENGTH
+        finally:
+            tokens.close()
+        return produced, FinishReason.LENGTH
 
     def _fit(self, request: ChatRequest, llm: Any, bos: str, eos: str) -> tuple[list[int], int]:
         """Render the prompt, dropping the oldest unpinned turns until it leaves room for a reply."""
@@ -239,7 +274,7 @@ class _Worker:
         """The bytes of one token (llama-cpp-python's own helper returns its whole 32-byte buffer)."""
         size = self._lib.llama_token_to_piece(vocab, token, self._piece_buffer, len(self._piece_buffer), 0, False)
         if size < 0:
-            self._piece_buffer = self._ctypes.create_string_buffer(-size)
+            self._piece_buffer = ctypes.create_string_buffer(-size)
             size = self._lib.llama_token_to_piece(vocab, token, self._piece_buffer, -size, 0, False)
         return self._piece_buffer.raw[:size]
 
@@ -249,6 +284,32 @@ class _Worker:
         if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)
         return tokens
+
+
+@contextmanager
+def _llama_params(lib: Any, *, model: dict[str, Any], context: dict[str, Any]) -> Iterator[None]:
+    """Set llama.cpp parameters that llama-cpp-python's ``Llama`` has no argument for, while one is built.
+
+    They are set on the parameter structs at the two calls that take them (load the model, make the context).
+    """
+    module = lib.llama_cpp
+    load, init = module.llama_model_load_from_file, module.llama_init_from_model
+
+    def load_with(path: Any, params: Any) -> Any:
+        for name, value in model.items():
+            setattr(params, name, value)
+        return load(path, params)
+
+    def init_with(handle: Any, params: Any) -> Any:
+        for name, value in context.items():
+            setattr(params, name, value)
+        return init(handle, params)
+
+    module.llama_model_load_from_file, module.llama_init_from_model = load_with, init_with
+    try:
+        yield
+    finally:
+        module.llama_model_load_from_file, module.llama_init_from_model = load, init
 
 
 def _pooled(vector: list[Any]) -> list[float]:

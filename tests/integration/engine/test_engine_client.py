@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,12 @@ def test_hostile_gguf_template_writes_no_canary_in_the_engine(engine, tmp_path):
 @pytest.mark.parametrize(("code", "words"), [(-9, "killed"), (-11, "segmentation"), (-6, "aborted"), (3, "code 3")])
 def test_exit_codes_are_described_in_words(code, words):
     assert words in describe_exit(code)
+
+
+def test_a_seed_makes_a_sampled_reply_repeatable(engine, tiny_model):
+    engine.load(LoadSpec(str(tiny_model), n_ctx=1024))
+    sampled = GenerationParams(temperature=1.0, top_k=0, top_p=1.0, min_p=0.0, max_tokens=40, seed=5)
+    first, _ = collect(engine.chat(request(tiny_model, params=sampled)))
+    again, _ = collect(engine.chat(request(tiny_model, params=sampled)))
+    other, _ = collect(engine.chat(request(tiny_model, params=replace(sampled, seed=6))))
+    assert first == again and first != other
