@@ -25,14 +25,16 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx2
 
 from app.core.entities import DownloadProgress, DownloadRecord, DownloadStatus
 from app.core.errors import KnownError
 from app.hub import download_files as files
 from app.hub.download_http import make_client
+
+if TYPE_CHECKING:
+    import httpx2
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +124,7 @@ class Downloader:
         self.chunk_size = max(4096, int(chunk_size))
         self.retries = max(0, int(retries))
         self.backoff = max(0.0, backoff)
-        self.timeout = httpx2.Timeout(timeout, connect=min(timeout, 20.0))
+        self._timeout = timeout
         self.free_space = free_space
         self.lock_timeout = lock_timeout
         self.folders = tuple(Path(f) for f in folders)
@@ -201,6 +203,16 @@ class Downloader:
                 self._with_lock_if_free(partial, lambda r=record: self._pause_if_unchanged(r))
         return removed
 
+    def set_proxy(self, proxy: str | None) -> None:
+        """Use another proxy (or none) from the next download on; one running keeps its connection."""
+        with self._client_lock:
+            if proxy == self._proxy:
+                return
+            self._proxy = proxy or None
+            old, self._own_client = self._own_client, None
+        if old is not None:
+            old.close()
+
     def close(self) -> None:
         """Close the proxy client this downloader made (huggingface_hub's shared session is left open)."""
         with self._client_lock:
@@ -209,6 +221,12 @@ class Downloader:
                 self._own_client = None
 
     # --- for the job -------------------------------------------------------------------------------
+
+    @property
+    def timeout(self) -> httpx2.Timeout:
+        import httpx2  # noqa: PLC0415 - httpx is imported when a download starts, not with the app
+
+        return httpx2.Timeout(self._timeout, connect=min(self._timeout, 20.0))
 
     def http(self) -> httpx2.Client:
         if self._client is not None:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx2
+if TYPE_CHECKING:
+    import httpx2
 
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _UNSATISFIED_RANGE = re.compile(r"^\s*bytes\s+\*/(\d+)\s*$", re.IGNORECASE)
@@ -97,6 +99,7 @@ def refusal_sentence(status: int, key: str) -> str:
 
 def make_client(proxy: str) -> httpx2.Client:
     """An HTTP client through ``proxy``, configured as huggingface_hub configures its own session."""
+    import httpx2  # noqa: PLC0415 - imported when needed (see app.hub.client)
     from huggingface_hub.utils._http import hf_request_event_hook  # noqa: PLC0415 - only with a proxy
 
     return httpx2.Client(event_hooks={"request": [hf_request_event_hook]}, follow_redirects=True,

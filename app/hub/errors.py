@@ -5,9 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-import httpx2
-from huggingface_hub import errors as hf_errors
-
 from app.core.errors import KnownError
 
 
@@ -30,6 +27,9 @@ class HubUnauthorized(HubError):
 @contextlib.contextmanager
 def translated(what: str, endpoint: str) -> Iterator[None]:
     """Run a hub call; anything it raises about the network or the hub becomes a HubError about ``what``."""
+    import httpx2  # noqa: PLC0415 - imported with the call, as app.hub.client does
+    from huggingface_hub import errors as hf_errors  # noqa: PLC0415
+
     try:
         yield
     except hf_errors.GatedRepoError as exc:

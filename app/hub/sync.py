@@ -21,12 +21,16 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.entities import Listing, ListingChanges
-from app.hub.client import HubClient
 from app.hub.errors import HubError
-from app.hub.listing_format import parse_lines
-from app.manifest.safe_path import check_relative_path
+
+if TYPE_CHECKING:
+    from app.hub.client import HubClient
+
+# The listing format and the manifest rules (pydantic) are imported when a sync or the starter
+# catalog is actually read: a start that finds nothing changed does not pay for them (figure 5).
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,8 @@ def parse_index(data: bytes) -> list[Shard]:
     raw = index.get("shards")
     if not isinstance(raw, list) or len(raw) > MAX_SHARDS:
         raise HubError("The store index has no valid list of shards.")
+    from app.manifest.safe_path import check_relative_path  # noqa: PLC0415 - see the note on imports
+
     shards = []
     for number, item in enumerate(raw):
         try:
@@ -122,6 +128,8 @@ class StoreSync:
         """
         repo = self._index_repo
         commit = self._client.head_commit(repo, repo_type="dataset")
+        from app.hub.listing_format import parse_lines  # noqa: PLC0415 - see the note on imports
+
         shards = parse_index(self._client.small_file(repo, INDEX_FILE, revision=commit, repo_type="dataset"))
         todo = [s for s in shards if known.get(s.path) != s.sha256]
         changed: dict[str, tuple[str, list[Listing]]] = {}
@@ -145,8 +153,18 @@ class StoreSync:
         return FetchedIndex(commit, tuple(s.path for s in shards), changed, tuple(problems))
 
 
+def starter_sha256(path: Path) -> str | None:
+    """The shipped starter catalog's sha256 (None when the file is missing): enough to see it is unchanged."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def read_starter(path: Path) -> tuple[str, list[Listing]] | None:
     """The shipped starter catalog's sha256 and listings (None when the file is missing)."""
+    from app.hub.listing_format import parse_lines  # noqa: PLC0415 - see the note on imports
+
     if not path.is_file():
         log.warning("no starter catalog at %s", path)
         return None

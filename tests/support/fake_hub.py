@@ -10,8 +10,11 @@ What it serves (each checked against the client in tests/integration/hub/test_fa
   listing ``/api/models?search=&filter=&sort=&limit=&full=``, tree, paths-info, refs, commits;
 - files ``HEAD/GET /{id}/resolve/{rev}/{path}`` (and ``/datasets/...``) with the headers
   ``hf_hub_download`` needs, ``Range`` → 206, optional 302 to the CDN origin (``redirect_lfs=True``);
-- likes, whoami, discussions; create repo, preupload, LFS batch upload, NDJSON commit;
-- per-file download faults (``hub.faults``, see fake_hub_faults.py) and a log of requests.
+- likes, whoami, discussions; create/delete repo, settings (private/public), preupload, LFS batch upload,
+  NDJSON commit to ``main`` or as a pull request (``create_pr=1`` → ``refs/pr/N``), pull request merge;
+- private repos (seen by their owner only), read-only tokens (``ALICE_READ_TOKEN``: writes get 403);
+- per-file download faults (``hub.faults``, see fake_hub_faults.py), one-shot write failures
+  (``hub.fail_writes``) and a log of requests.
 
 Usage::
 
@@ -23,18 +26,21 @@ Usage::
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
-from tests.support import fake_hub_routes, fake_hub_write  # noqa: F401  (registers the routes)
+from tests.support import fake_hub_discussions, fake_hub_routes, fake_hub_write  # noqa: F401  (registers routes)
 from tests.support.fake_hub_faults import Fault, FaultPlan
 from tests.support.fake_hub_http import HubServer, RequestRecord
-from tests.support.fake_hub_store import REPO_TYPES, Blob, Commit, Repo, default_lfs_rule, now_after
+from tests.support.fake_hub_store import REPO_TYPES, Blob, Commit, Discussion, Repo, default_lfs_rule, now_after
 
-__all__ = ["ALICE_TOKEN", "BOB_TOKEN", "DEFAULT_TOKENS", "FakeHub", "Fault", "FaultPlan", "RequestRecord"]
+__all__ = ["ALICE_READ_TOKEN", "ALICE_TOKEN", "BOB_TOKEN", "DEFAULT_TOKENS", "FakeHub", "Fault", "FaultPlan",
+           "RequestRecord"]
 
 ALICE_TOKEN = "hf_fake_alice_token"
 BOB_TOKEN = "hf_fake_bob_token"
-DEFAULT_TOKENS = {ALICE_TOKEN: "alice", BOB_TOKEN: "bob"}
+ALICE_READ_TOKEN = "hf_fake_alice_read_token"
+"""Alice's read-only token: reads and whoami work, every write is refused with 403 (as on the Hub)."""
+DEFAULT_TOKENS = {ALICE_TOKEN: "alice", BOB_TOKEN: "bob", ALICE_READ_TOKEN: "alice"}
 
 
 class FakeHub:
@@ -42,6 +48,7 @@ class FakeHub:
 
     Args:
         tokens: accepted bearer tokens → user names (default: ``DEFAULT_TOKENS``, alice and bob).
+        read_only_tokens: tokens with the ``read`` role (default: ``ALICE_READ_TOKEN``).
         redirect_lfs: answer ``/resolve`` of LFS files with a 302 to ``cdn_url`` (another port on
             127.0.0.1, so the client treats it as a foreign CDN: HEAD stops at the 302, GET drops auth).
         lfs_uploads: let preupload answer ``lfs`` (needs Xet disabled in the client), else ``regular``.
@@ -49,8 +56,11 @@ class FakeHub:
     """
 
     def __init__(self, *, tokens: Mapping[str, str] | None = None, redirect_lfs: bool = False,
-                 lfs_uploads: bool = False, list_page_size: int = 1000, discussions_page_size: int = 50):
+                 lfs_uploads: bool = False, list_page_size: int = 1000, discussions_page_size: int = 50,
+                 read_only_tokens: Collection[str] | None = None):
         self.tokens = dict(DEFAULT_TOKENS if tokens is None else tokens)
+        self.read_only_tokens = set((ALICE_READ_TOKEN,) if read_only_tokens is None else read_only_tokens)
+        self._write_faults: list[list] = []  # [method, path substring, status, times left]
         self.redirect_lfs = redirect_lfs
         self.lfs_uploads = lfs_uploads
         self.list_page_size = list_page_size
@@ -136,6 +146,46 @@ class FakeHub:
             if downloads is not None:
                 repo.downloads = downloads
 
+    def set_private(self, repo_id: str, private: bool = True, *, repo_type: str = "model") -> None:
+        with self.lock:
+            self.repo(repo_id, repo_type).private = private
+
+    def pull_requests(self, repo_id: str, *, repo_type: str = "model", status: str | None = None) -> list[Discussion]:
+        """The repo's pull requests, oldest first (``status``: open, draft, closed or merged)."""
+        with self.lock:
+            return [d for d in self.repo(repo_id, repo_type).discussions
+                    if d.is_pull_request and (status is None or d.status == status)]
+
+    def pr_files(self, repo_id: str, num: int, *, repo_type: str = "model") -> dict[str, bytes]:
+        """The files at the head of pull request ``num`` (``refs/pr/num``)."""
+        return self.files(repo_id, f"refs/pr/{num}", repo_type)
+
+    def merge_pr(self, repo_id: str, num: int, *, repo_type: str = "model", user: str | None = None) -> str:
+        """Merge pull request ``num`` server-side, as its owner would on the website; returns ``main``'s new
+        commit. Raises ``HubError`` (from the HTTP layer) on conflicts or when it is not open."""
+        from tests.support.fake_hub_discussions import merge  # noqa: PLC0415 - the routes import this module
+
+        with self.lock:
+            repo = self.repo(repo_id, repo_type)
+            pr = repo.discussions[num - 1]
+            if not pr.is_pull_request:
+                raise ValueError(f"#{num} of {repo_id} is not a pull request")
+            return merge(self, repo, pr, user or repo.namespace).sha
+
+    def fail_writes(self, path_contains: str, *, status: int = 500, method: str = "POST", times: int = 1) -> None:
+        """Answer the next ``times`` ``method`` requests whose path contains ``path_contains`` with ``status``
+        and change nothing (e.g. ``hub.fail_writes("/commit/")`` breaks the next commit)."""
+        with self.lock:
+            self._write_faults.append([method, path_contains, status, times])
+
+    def _take_write_fault(self, method: str, path: str) -> int | None:
+        with self.lock:
+            for fault in self._write_faults:
+                if fault[0] == method and fault[1] in path and fault[3] > 0:
+                    fault[3] -= 1
+                    return fault[2]
+        return None
+
     def repo_url(self, repo_id: str, repo_type: str = "model") -> str:
         prefix = "" if repo_type == "model" else f"{repo_type}s/"
         return f"{self.url}/{prefix}{repo_id}"
@@ -189,9 +239,9 @@ class FakeHub:
         return repo
 
     def _commit_locked(self, repo: Repo, changes: dict[str, bytes | None], *, title: str, message: str = "",
-                       author: str | None = None) -> Commit:
+                       author: str | None = None, base: Commit | None = None, ref: str | None = None) -> Commit:
         commit = repo.new_commit(changes, title=title, message=message, author=author or repo.repo_id.split("/")[0],
-                                 date=self._tick())
+                                 date=self._tick(), base=base, ref=ref)
         for blob in commit.files.values():
             if blob.lfs:
                 self._blobs.setdefault(blob.sha256, blob)

@@ -5,6 +5,9 @@ Besides starting and closing hubs, they keep the real client from leaking out of
   a process (to build the User-Agent) unless telemetry is off: ``HF_HUB_DISABLE_TELEMETRY`` is turned on;
 - a developer's own token (``HF_TOKEN`` or the token file) would be sent to the fake hub, which refuses
   unknown tokens: both are hidden, so "no token" really means no token;
+- uploads go through the LFS batch API, not Xet: 2.4.0 picks Xet on the client side whenever ``hf_xet`` is
+  installed (``is_xet_available()``), whatever the server says, and the fake hub does not speak Xet, so
+  ``HF_HUB_DISABLE_XET`` is turned on (a test may turn it back on to see that failure);
 - any connection to an address other than loopback fails at once (``loopback_only``).
 """
 
@@ -46,10 +49,11 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def hf_client_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No telemetry fetch, no ambient token for the real ``huggingface_hub`` client."""
+    """No telemetry fetch, no ambient token, no Xet uploads for the real ``huggingface_hub`` client."""
     from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path_factory.mktemp("hf-home") / "token"))
     for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE", "HF_HUB_OFFLINE"):
         monkeypatch.delenv(var, raising=False)

@@ -232,6 +232,9 @@ class HubHandler(BaseHTTPRequestHandler):
     def _route(self, hub: FakeHub, req: Request) -> Reply:
         if req.token and req.user is None and not req.path.startswith(("/lfs-cdn/", "/lfs-upload/")):
             raise HubError(401, INVALID_TOKEN)
+        failed = hub._take_write_fault(req.method, req.path) if self.server.name == "hub" else None
+        if failed is not None:
+            raise HubError(failed, f"planned failure of {req.method} {req.path} (hub.fail_writes)")
         allowed = False
         for method, pattern, fn in ROUTES:
             m = pattern.fullmatch(req.path)

@@ -31,10 +31,12 @@ R = r"(?P<ns>[^/]+)/(?P<name>[^/]+)"
 PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space", None: "model"}
 
 
-def find_repo(hub: FakeHub, g: dict) -> Repo:
+def find_repo(hub: FakeHub, g: dict, req: Request | None = None) -> Repo:
+    """The repo named by the route's groups; a private repo only for its owner's token (``req``), else the
+    same 404 as a missing repo, as the Hub answers (so nobody learns that a private repo exists)."""
     repo_type = PLURAL[g.get("type") or g.get("prefix")]
     repo = hub._repos.get((repo_type, f"{g['ns']}/{g['name']}"))
-    if repo is None:
+    if repo is None or not repo.visible_to(req.user if req is not None else None):
         raise HubError(404, "Repository not found", "RepoNotFound")
     return repo
 
@@ -52,13 +54,14 @@ def whoami(hub: FakeHub, req: Request, g: dict) -> Reply:
     return json_reply({
         "type": "user", "id": user, "name": user, "fullname": user.title(), "email": f"{user}@example.test",
         "emailVerified": True, "isPro": False, "orgs": [],
-        "auth": {"type": "access_token", "accessToken": {"displayName": "fake-hub", "role": "write"}},
+        "auth": {"type": "access_token", "accessToken": {
+            "displayName": "fake-hub", "role": "read" if req.token in hub.read_only_tokens else "write"}},
     })
 
 
 @route("GET", T + "/" + R + r"(?:/revision/(?P<rev>[^/]+))?")
 def repo_info(hub: FakeHub, req: Request, g: dict) -> Reply:
-    repo = find_repo(hub, g)
+    repo = find_repo(hub, g, req)
     commit = find_commit(repo, g["rev"] or "main")
     info = repo_info_json(repo, commit, blobs=req.flag("blobs"))
     return json_reply(_expand(info, req.query.get("expand")))
@@ -81,7 +84,7 @@ def list_repos(hub: FakeHub, req: Request, g: dict) -> Reply:
     wanted = [f for v in req.query.get("filter", []) for f in v.split(",") if f]
     rows = []
     for repo in hub._repos.values():
-        if repo.repo_type != repo_type or search not in repo.repo_id.lower():
+        if repo.repo_type != repo_type or search not in repo.repo_id.lower() or not repo.visible_to(req.user):
             continue
         if author and repo.repo_id.split("/")[0] != author:
             continue
@@ -128,7 +131,7 @@ def _list_item(repo: Repo, req: Request) -> dict:
 
 @route("GET", T + "/" + R + r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?")
 def tree(hub: FakeHub, req: Request, g: dict) -> Reply:
-    commit = find_commit(find_repo(hub, g), g["rev"])
+    commit = find_commit(find_repo(hub, g, req), g["rev"])
     folder = (g["path"] or "").strip("/")
     entries = tree_entries(commit, folder, req.flag("recursive"))
     if folder and not entries and folder not in commit.files:
@@ -140,7 +143,7 @@ def tree(hub: FakeHub, req: Request, g: dict) -> Reply:
 def paths_info(hub: FakeHub, req: Request, g: dict) -> Reply:
     from urllib.parse import parse_qs
 
-    commit = find_commit(find_repo(hub, g), g["rev"])
+    commit = find_commit(find_repo(hub, g, req), g["rev"])
     paths = parse_qs(req.body.decode()).get("paths", [])
     out = []
     for path in paths:
@@ -153,14 +156,18 @@ def paths_info(hub: FakeHub, req: Request, g: dict) -> Reply:
 
 @route("GET", T + "/" + R + r"/refs")
 def refs(hub: FakeHub, req: Request, g: dict) -> Reply:
-    repo = find_repo(hub, g)
+    repo = find_repo(hub, g, req)
     main = {"name": "main", "ref": "refs/heads/main", "targetCommit": repo.main}
-    return json_reply({"branches": [main], "converts": [], "tags": [], "pullRequests": []})
+    out = {"branches": [main], "converts": [], "tags": []}
+    if req.flag("include_prs"):
+        out["pullRequests"] = [{"name": ref.removeprefix("refs/"), "ref": ref, "targetCommit": sha}
+                               for ref, sha in sorted(repo.refs.items())]
+    return json_reply(out)
 
 
 @route("GET", T + "/" + R + r"/commits/(?P<rev>[^/]+)")
 def commits(hub: FakeHub, req: Request, g: dict) -> Reply:
-    repo = find_repo(hub, g)
+    repo = find_repo(hub, g, req)
     return json_reply([commit_json(c) for c in repo.history(find_commit(repo, g["rev"]))])
 
 
@@ -168,7 +175,7 @@ def commits(hub: FakeHub, req: Request, g: dict) -> Reply:
 def like(hub: FakeHub, req: Request, g: dict) -> Reply:
     """POST likes, DELETE unlikes (``HfApi.unlike``; 2.4.0 has no ``HfApi.like``: POST it yourself)."""
     user = req.require_user()
-    repo = find_repo(hub, g)
+    repo = find_repo(hub, g, req)
     if req.method == "POST":
         repo.likers.setdefault(user, hub._tick())
     else:
@@ -178,7 +185,7 @@ def like(hub: FakeHub, req: Request, g: dict) -> Reply:
 
 @route("GET", T + "/" + R + r"/likers")
 def likers(hub: FakeHub, req: Request, g: dict) -> Reply:
-    repo = find_repo(hub, g)
+    repo = find_repo(hub, g, req)
     return json_reply([{"user": u, "fullname": u.title(), "avatarUrl": "", "type": "user"} for u in repo.likers])
 
 
@@ -187,7 +194,8 @@ def user_likes(hub: FakeHub, req: Request, g: dict) -> Reply:
     user = g["user"]
     if user not in hub.tokens.values():
         raise HubError(404, f"user {user} not found")
-    likes = [(when, repo) for repo in hub._repos.values() for u, when in repo.likers.items() if u == user]
+    likes = [(when, repo) for repo in hub._repos.values() for u, when in repo.likers.items()
+             if u == user and repo.visible_to(req.user)]
     likes.sort(key=lambda item: item[0], reverse=True)
     return json_reply([{"createdAt": iso(when), "repo": {"name": r.repo_id, "type": r.repo_type}}
                        for when, r in likes])
@@ -197,7 +205,7 @@ def user_likes(hub: FakeHub, req: Request, g: dict) -> Reply:
 def resolve(hub: FakeHub, req: Request, g: dict) -> Reply:
     """A file at a revision: the headers ``hf_hub_download`` needs, ``Range``, faults, and (with
     ``redirect_lfs``) a 302 to the CDN origin for LFS files, as the Hub redirects to its CDN."""
-    repo = find_repo(hub, g)
+    repo = find_repo(hub, g, req)
     commit = find_commit(repo, g["rev"])
     blob = commit.files.get(g["path"])
     if blob is None:

@@ -5,8 +5,9 @@ shape here was checked against the parsers of huggingface_hub 2.4.0 (``ModelInfo
 ``RepoFile``, ``Discussion``, ``GitCommitInfo``...): field names are the Hub's camelCase ones.
 
 Simplifications (documented so tests don't rely on more):
-- repo ids are always ``namespace/name``; the only branch is ``main``; revisions are ``main`` or a full
-  40-hex commit sha;
+- repo ids are always ``namespace/name``; the only branch is ``main``; revisions are ``main``, a pull
+  request's ``refs/pr/N`` or a full 40-hex commit sha;
+- a private repo is visible to its namespace's user only (others get 404, as on the Hub);
 - whether a file is stored in LFS is decided by the repo's LFS rule, whatever route uploaded it;
 - the tags a repo shows are its explicit tags, plus the card's ``tags:`` and ``gguf`` when it has a ``.gguf``.
 """
@@ -92,6 +93,13 @@ class Discussion:
     is_pull_request: bool = False
     status: str = "open"
     events: list[dict] = field(default_factory=list)
+    base: str = ""
+    """For a pull request: the commit of ``main`` it was opened from (what a merge diffs against)."""
+    merge_commit: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"refs/pr/{self.num}"
 
 
 @dataclass
@@ -108,6 +116,15 @@ class Repo:
     main: str = ""
     likers: dict[str, float] = field(default_factory=dict)  # user -> when
     discussions: list[Discussion] = field(default_factory=list)
+    private: bool = False
+    refs: dict[str, str] = field(default_factory=dict)  # "refs/pr/N" -> commit sha
+
+    @property
+    def namespace(self) -> str:
+        return self.repo_id.split("/")[0]
+
+    def visible_to(self, user: str | None) -> bool:
+        return not self.private or user == self.namespace
 
     @property
     def head(self) -> Commit:
@@ -118,31 +135,40 @@ class Repo:
         return self.base_likes + len(self.likers)
 
     def resolve(self, revision: str) -> Commit | None:
-        """A branch (``main``, ``refs/heads/main``) or a full commit sha; ``None`` if unknown."""
+        """A branch (``main``, ``refs/heads/main``), a pull request (``refs/pr/N``) or a full commit sha;
+        ``None`` if unknown."""
         if revision in ("main", "refs/heads/main"):
             return self.head
+        if revision in self.refs:
+            return self.commits[self.refs[revision]]
         return self.commits.get(revision)
 
     def is_lfs(self, path: str, size: int) -> bool:
         return bool(self.lfs_rule(path)) or size >= LFS_SIZE_THRESHOLD
 
     def new_commit(self, changes: dict[str, bytes | None], *, title: str, message: str = "", author: str,
-                   date: float) -> Commit:
-        """Apply ``changes`` (``None`` deletes; a path ending in ``/`` with ``None`` deletes a folder) on ``main``."""
-        files = dict(self.head.files) if self.main else {}
+                   date: float, base: Commit | None = None, ref: str | None = None) -> Commit:
+        """Apply ``changes`` (``None`` deletes; a path ending in ``/`` with ``None`` deletes a folder) on top of
+        ``base`` (default: ``main``'s head), then move ``ref`` to the new commit (default: ``main``)."""
+        if base is None and self.main:
+            base = self.head
+        files = dict(base.files) if base is not None else {}
         for path, data in changes.items():
             if data is None:
                 prefix = path if path.endswith("/") else path + "/"
                 files = {p: b for p, b in files.items() if p != path and not p.startswith(prefix)}
             else:
                 files[path] = Blob.make(data, self.is_lfs(path, len(data)))
-        parent = self.main or None
+        parent = base.sha if base is not None else None
         seed = f"{self.repo_type}/{self.repo_id}|{parent}|{len(self.commits)}|{date}|{title}|"
         seed += "|".join(f"{p}={b.blob_id}" for p, b in sorted(files.items()))
         sha = hashlib.sha1(seed.encode()).hexdigest()
         commit = Commit(sha, parent, files, title, message, author, date)
         self.commits[sha] = commit
-        self.main = sha
+        if ref is None:
+            self.main = sha
+        else:
+            self.refs[ref] = sha
         return commit
 
     def history(self, start: Commit) -> list[Commit]:
@@ -204,7 +230,7 @@ def repo_info_json(repo: Repo, commit: Commit, *, blobs: bool = False, siblings:
         "sha": commit.sha,
         "lastModified": iso(commit.date),
         "createdAt": iso(repo.created),
-        "private": False,
+        "private": repo.private,
         "gated": False,
         "disabled": False,
         "downloads": repo.downloads,
@@ -255,6 +281,7 @@ def commit_json(commit: Commit) -> dict:
 
 
 def discussion_json(repo: Repo, d: Discussion) -> dict:
+    """A discussion or pull request as ``get_repo_discussions`` lists it."""
     return {
         "num": d.num, "title": d.title, "status": d.status, "isPullRequest": d.is_pull_request,
         "createdAt": iso(d.created), "author": {"name": d.author}, "pinned": False,
