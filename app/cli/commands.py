@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from app import __version__
-from app.cli import store_commands
+from app.cli import gpt_commands, gpt_hub_commands, store_commands
 from app.cli.chat_loop import run_chat
+from app.cli.llama_build import describe_build, recorded_build
 from app.cli.output import Output, human_count, human_size
 from app.core.entities import ChatMessage, ModelInfo, Role
 from app.core.errors import InvalidInput
@@ -32,6 +33,10 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     with open_services(paths) as services:
         if args.command in ("store", "hf", "review", "hub"):
             return store_commands.run(args, services, out)
+        if args.command == "gpts" and args.action in gpt_hub_commands.ACTIONS:
+            return gpt_hub_commands.run(args, services, out)
+        if args.command == "gpts" and args.action in gpt_commands.ACTIONS:
+            return gpt_commands.run(args, services, out)
         handler = {
             "info": _info, "models": _models, "gpts": _gpts, "chat": _chat, "history": _history,
             "settings": _settings,
@@ -41,16 +46,18 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def _info(args: argparse.Namespace, services: Services, out: Output) -> int:
     info = services.store.fit.engine_info()
+    build = recorded_build()
     summary = {
         "version": __version__, "data_folder": str(services.paths.home), "llama_cpp": info.llama_cpp_version,
         "gpu_offload": info.gpu_offload, "devices": info.devices, "system_info": info.system_info,
-        "models": len(services.models.list()), "gpts": len(services.gpts.list()),
+        "build": build, "models": len(services.models.list()), "gpts": len(services.gpts.list()),
     }
     if out.as_json:
         out.json(summary)
         return 0
     out.fields([("GPT Shelf", __version__), ("data folder", services.paths.home),
                 ("llama.cpp", f"llama-cpp-python {info.llama_cpp_version}"),
+                ("llama.cpp build", describe_build(info.system_info, build)),
                 ("GPU offload", "supported" if info.gpu_offload else "not in this build (CPU only)"),
                 ("models", summary["models"]), ("GPTs", summary["gpts"])])
     for device in info.devices:
@@ -175,14 +182,17 @@ def _history(args: argparse.Namespace, services: Services, out: Output) -> int:
         if out.as_json:
             out.json(conversations)
         else:
-            out.table([(c.id, c.updated_at[:16].replace("T", " "), c.gpt_id, c.message_count, c.title)
-                       for c in conversations], ("ID", "UPDATED", "GPT", "MSGS", "TITLE"))
+            out.table([(c.id, "*" if c.pinned else "", c.updated_at[:16].replace("T", " "), c.gpt_id, c.message_count,
+                        c.title) for c in conversations], ("ID", "PIN", "UPDATED", "GPT", "MSGS", "TITLE"))
     elif args.action == "show":
         conversation, messages = history.show(args.id)
         if out.as_json:
             out.json({"conversation": conversation, "messages": messages})
         else:
             out.write(history.export(args.id, "md"), end="")
+    elif args.action == "pin":
+        conversation = history.pin(args.id, pinned=not args.off)
+        out.write(f"{'pinned' if conversation.pinned else 'unpinned'} {conversation.id} {conversation.title}")
     elif args.action == "search":
         hits = history.search(args.query)
         if out.as_json:

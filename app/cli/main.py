@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import commands, store_commands
+from app.cli import commands, gpt_commands, gpt_hub_commands, store_commands
 from app.core.errors import KnownError
 from app.core.paths import AppPaths
 
@@ -25,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", metavar="DIR", help="data folder (default: $GPTSHELF_HOME or the platform's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     parser.add_argument("--version", action="version", version=f"gptshelf {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation end to end (window, catalog, a chat reply) in a temporary "
+                             "data folder, print one line per check, exit 0 if all passed")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     info = sub.add_parser("info", help="versions, data folder, llama.cpp backends and devices")
@@ -60,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--starter", action="append", default=[], help="a conversation starter (repeatable)")
     _json(create)
     _json(gpts.add_parser("list", help="GPTs you can chat with"))
+    gpt_hub_commands.add_parsers(gpts, _json)
+    gpt_commands.add_parsers(gpts, _json)
 
     chat = sub.add_parser("chat", help="chat with a GPT (one message with -m, else interactive)")
     chat.add_argument("gpt", help="GPT id or name")
@@ -68,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", help="past conversations").add_subparsers(dest="action", metavar="ACTION",
                                                                                required=True)
-    hlist = history.add_parser("list", help="conversations, newest first")
+    hlist = history.add_parser("list", help="conversations, pinned first, then newest first")
     hlist.add_argument("--gpt", help="only this GPT's")
     _json(hlist)
     show = history.add_parser("show", help="one conversation's messages")
@@ -77,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     search = history.add_parser("search", help="full-text search in messages (Chinese, Japanese, Korean too)")
     search.add_argument("query")
     _json(search)
+    pin = history.add_parser("pin", help="keep a conversation on top of the list")
+    pin.add_argument("id", type=int)
+    pin.add_argument("--off", action="store_true", help="unpin it instead")
     export = history.add_parser("export", help="export a conversation")
     export.add_argument("id", type=int)
     export.add_argument("--format", choices=("md", "json"), default="md")
@@ -98,7 +107,13 @@ def _json(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen app the engine's spawned child is this executable run again: divert it before anything else.
+    multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from app.cli import selftest  # noqa: PLC0415 - its own temporary data folder, never the person's
+
+        return selftest.run(lambda paths: _configure_logging(paths, verbose=args.verbose))
     paths = AppPaths.resolve(args.home, os.environ)
     _configure_logging(paths, verbose=args.verbose)
     try:

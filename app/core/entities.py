@@ -36,6 +36,8 @@ class GPTSource(enum.StrEnum):
     CUSTOM = "custom"
     STARTER = "starter"
     STORE = "store"
+    IMPORTED = "imported"
+    """From a ``.gptshelf`` file or a folder (see docs/gpt-files.md)."""
 
 
 class FinishReason(enum.StrEnum):
@@ -107,6 +109,19 @@ class GenerationParams:
 
 
 @dataclass(frozen=True)
+class GPTFile:
+    """A file a GPT carries besides its model (its icon, a knowledge document), kept in the store by sha256.
+
+    ``path`` is the file's name inside the GPT's package, exactly as ``gpt.json`` names it
+    (``icon.png``, ``knowledge/guide.md``), so an export writes it back under the same name.
+    """
+
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class GPT:
     """A GPT installed or made on this machine: a model plus what makes it behave a certain way."""
 
@@ -127,6 +142,26 @@ class GPT:
     tags: tuple[str, ...] = ()
     created_at: str = ""
     updated_at: str = ""
+    author: str = ""
+    license: str = ""
+    icon: GPTFile | None = None
+    knowledge: tuple[GPTFile, ...] = ()
+    changelog: str = ""
+    """The manifest's changelog: one ``version: what changed`` line per version, newest first."""
+
+
+@dataclass(frozen=True)
+class GPTVersion:
+    """One saved version of a GPT, as ``gptshelf gpts versions`` lists it."""
+
+    version: str
+    created_at: str
+    changelog: str
+    """What changed in this version (one line)."""
+    current: bool
+    model_sha256: str
+    model_name: str = ""
+    """The model's name when this version was saved, so a removed model can still be named."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +172,7 @@ class Conversation:
     created_at: str
     updated_at: str
     message_count: int = 0
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +212,8 @@ class ChatResult:
     completion_tokens: int
     dropped_messages: int = 0
     seconds: float = 0.0
+    cached_tokens: int = 0
+    """Prompt tokens the engine already held (a follow-up reuses the conversation so far) and did not evaluate."""
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,21 @@ class BadManifest(KnownError):
         super().__init__(f"{source} is not a valid GPT manifest: {listed}{more}.")
 
 
+class InvalidGPT(InvalidInput):
+    """A GPT's fields break the rules of its manifest; each problem names the field (``parameters.temperature``).
+
+    Editing and creating check a GPT with the manifest's own rules, so whatever is saved can also be
+    exported and published; a form can highlight the fields from ``problems``.
+    """
+
+    def __init__(self, name: str, problems: Sequence[FieldProblem]) -> None:
+        self.name = name
+        self.problems = tuple(problems)
+        listed = "; ".join(str(p) for p in self.problems[:10])
+        more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
+        super().__init__(f"The GPT {name!r} cannot be saved: {listed}{more}.")
+
+
 class TemplateError(KnownError):
     """A chat template could not be rendered safely (syntax error, forbidden access, size or time cap)."""
 

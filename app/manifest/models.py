@@ -204,6 +204,10 @@ class GPTManifest(_Strict):
     """License of the GPT's own files (an SPDX identifier such as Apache-2.0 is best)."""
     icon: IconPath | None = None
     """Path of an icon image in the GPT's repo."""
+    icon_size: FileSize | None = None
+    """Size of the icon in bytes; given together with icon_sha256."""
+    icon_sha256: Sha256 | None = None
+    """sha256 of the icon, so that it is pinned like every other file (a .gptshelf file needs it)."""
     instructions: Instructions = ""
     """The system prompt (at most 32 KiB of UTF-8)."""
     conversation_starters: Annotated[tuple[Starter, ...], Field(max_length=8), BeforeValidator(as_tuple)] = ()
@@ -228,6 +232,13 @@ class GPTManifest(_Strict):
         problems = duplicate_problems((k.file for k in self.knowledge), "file name", prefix=("knowledge",), suffix=("file",))
         if self.adapter is not None and self.adapter.base_sha256 not in {v.sha256 for v in self.model.variants}:
             problems.append((("adapter", "base_sha256"), "must be the sha256 of one of model.variants (the model the adapter was trained on)"))
+        pins = {"icon_size": self.icon_size, "icon_sha256": self.icon_sha256}
+        for name, value in pins.items():
+            other = next(n for n in pins if n != name)
+            if value is not None and self.icon is None:
+                problems.append(((name,), "is only allowed together with icon"))
+            elif value is None and pins[other] is not None:
+                problems.append(((name,), f"is required when {other} is given (the icon is pinned by both)"))
         if problems:
             raise rule_error(problems)
         return self

@@ -7,10 +7,12 @@ reason), whatever happens to the engine.
 
 from __future__ import annotations
 
+import datetime
+import getpass
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from app.catalog import Catalog
@@ -83,6 +85,24 @@ class ChatService:
         conversation = self.catalog.get_conversation(conversation_id)
         return self._reply(self.catalog.get_gpt(conversation.gpt_id), conversation, history, edited)
 
+    def preview(self, gpt: GPT, turns: Sequence[ChatMessage], *, session: str = "preview") -> PreviewStream:
+        """Answer a draft GPT that is not saved (the wizard's test chat); nothing is stored anywhere.
+
+        ``turns`` is the test conversation so far, ending with the person's message; the draft's
+        instructions and examples go first, as in :meth:`send`. ``session`` names the engine's cache.
+        """
+        if not turns or turns[-1].role is not Role.USER or not turns[-1].content.strip():
+            raise InvalidInput("The message is empty.")
+        if len(turns[-1].content) > MAX_MESSAGE_CHARS:
+            raise InvalidInput(f"The message is longer than {MAX_MESSAGE_CHARS:,} characters.")
+        messages = [ChatMessage(Role.SYSTEM, expand_variables(gpt.instructions))] if gpt.instructions.strip() else []
+        messages.extend(gpt.examples)
+        pinned = len(messages)
+        for turn in turns:
+            if turn.content.strip():
+                _append_merged(messages, pinned, turn)
+        return PreviewStream(self, gpt, (tuple(messages), pinned), session)
+
     def _reply(self, gpt: GPT, conversation: Conversation, history: list[Message], user: Message) -> ReplyStream:
         reply = self.catalog.add_message(conversation.id, Role.ASSISTANT, "", status=MessageStatus.STREAMING)
         return ReplyStream(self, gpt, conversation, user, reply, _prompt(gpt, history, user.content))
@@ -139,7 +159,8 @@ class ReplyStream:
             self._engine = engine
             self.notices.extend(loaded.notices)
             messages, pinned = self.prompt
-            request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned)
+            request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned,
+                                  conversation=str(self.conversation.id))
             for item in engine.chat(request):
                 if self._cancelled.is_set():
                     engine.cancel()
@@ -172,11 +193,84 @@ class ReplyStream:
                                                         error=error)
 
 
+@dataclass
+class PreviewStream:
+    """A reply from a draft GPT (:meth:`ChatService.preview`): iterated like :class:`ReplyStream`, stored nowhere."""
+
+    service: ChatService
+    gpt: GPT
+    prompt: tuple[tuple[ChatMessage, ...], int]
+    session: str = "preview"
+    notices: list[str] = field(default_factory=list)
+    result: ChatResult | None = None
+    text: str = ""
+    _engine: EngineClient | None = None
+    _cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """Stop generating; safe from any thread."""
+        self._cancelled.set()
+        if self._engine is not None:
+            self._engine.cancel()
+
+    def __iter__(self) -> Iterator[ChatChunk | ChatResult]:
+        model = self.service.catalog.get_model(self.gpt.model_sha256)
+        if model.info is None:
+            raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
+        template = choose_template(model.info, self.gpt.chat_template)
+        engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
+        self._engine = engine
+        self.notices.extend(loaded.notices)
+        messages, pinned = self.prompt
+        request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned,
+                              conversation=self.session)
+        parts: list[str] = []
+        try:
+            for item in engine.chat(request):
+                if self._cancelled.is_set():
+                    engine.cancel()
+                if isinstance(item, ChatResult):
+                    self.result = item
+                else:
+                    parts.append(item.text)
+                yield item
+        finally:
+            self.text = "".join(parts)
+
+
+def expand_variables(text: str, *, today: datetime.date | None = None, user: str | None = None) -> str:
+    """Instructions with ``{date}`` as today's date (2026-05-01) and ``{user}`` as the person's login name.
+
+    Replaced at send time, so a GPT knows the day it is asked on; other braces stay as they are,
+    because instructions often show JSON.
+    """
+    if "{date}" in text:
+        text = text.replace("{date}", (today or datetime.date.today()).isoformat())
+    if "{user}" in text:
+        text = text.replace("{user}", user if user is not None else _login_name())
+    return text
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in this environment (a service, a container)
+        return "user"
+
+
+def sample_conversation(gpt: GPT) -> tuple[ChatMessage, ...]:
+    """A short conversation with the GPT's instructions and examples, to show how a template lays it out."""
+    system = expand_variables(gpt.instructions).strip() or "You are a helpful assistant."
+    return (ChatMessage(Role.SYSTEM, system), *gpt.examples, ChatMessage(Role.USER, "Hello! What can you do?"),
+            ChatMessage(Role.ASSISTANT, "I can answer questions and help you write."),
+            ChatMessage(Role.USER, "Thanks. One more question, please."))
+
+
 def _prompt(gpt: GPT, history: list[Message], text: str) -> tuple[tuple[ChatMessage, ...], int]:
     """System instructions and examples (never dropped), then the kept history, then the new message."""
     messages: list[ChatMessage] = []
     if gpt.instructions.strip():
-        messages.append(ChatMessage(Role.SYSTEM, gpt.instructions))
+        messages.append(ChatMessage(Role.SYSTEM, expand_variables(gpt.instructions)))
     messages.extend(gpt.examples)
     pinned = len(messages)
     for message in history:

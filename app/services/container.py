@@ -12,15 +12,17 @@ from app.catalog import Catalog, open_catalog
 from app.core.paths import AppPaths, resources_dir
 from app.core.settings import Settings
 from app.engine.client import EngineClient
-from app.hub.client import HubClient, configure_http
+from app.hub.client import HttpSetup, HubClient, configure_http
 from app.hub.download import Downloader
 from app.services.chat import ChatService
 from app.services.engines import EnginePool
+from app.services.gpt_package import GPTPackages
 from app.services.gpts import GPTLibrary
 from app.services.history import History
 from app.services.fit import FitChecker
 from app.services.install import Installer
 from app.services.models import ModelLibrary
+from app.services.publish import Publisher
 from app.services.secrets import HF_TOKEN, Secrets
 from app.services.starter import Starter
 from app.services.store import Store
@@ -40,6 +42,8 @@ class Services:
     starter: Starter
     store: Store
     secrets: Secrets
+    publisher: Publisher
+    packages: GPTPackages
     closed: bool = field(default=False)
 
     def recover(self) -> int:
@@ -51,10 +55,21 @@ class Services:
         cleaned = self.store.installer.downloader.housekeeping()
         if cleaned:
             log.info("removed %d leftover partial downloads", cleaned)
+        staged = self.packages.housekeeping()
+        if staged:
+            log.info("removed %d staging folders left by an interrupted import or edit", staged)
         return interrupted
 
     def settings(self) -> Settings:
         return self.catalog.load_settings()
+
+    def apply_network_settings(self) -> Settings:
+        """Make a changed proxy take effect now, for hub calls and downloads alike (the endpoint and
+        index repo are read per call already); returns the settings applied."""
+        settings = self.settings()
+        configure_http(settings.https_proxy)
+        self.store.installer.downloader.set_proxy(settings.https_proxy or None)
+        return settings
 
     def close(self) -> None:
         """Stop the engine processes and close the database (models must be closed explicitly at exit)."""
@@ -74,12 +89,13 @@ def open_services(paths: AppPaths, *, install_starter: bool = True) -> Services:
     paths.ensure()
     catalog = open_catalog(paths.database, backups=paths.backups)
     models = ModelLibrary(catalog, paths)
-    gpts = GPTLibrary(catalog)
+    gpts = GPTLibrary(catalog, paths)
     engines = EnginePool()
     secrets = Secrets()
-    configure_http(catalog.load_settings().https_proxy)
+    http = HttpSetup(lambda: catalog.load_settings().https_proxy)  # on the first hub call, not at start
 
     def hub_client() -> HubClient:
+        http.ensure()
         return HubClient(catalog.load_settings().hub_endpoint, cache_dir=paths.home / "hub-cache",
                          token=lambda: secrets.get(HF_TOKEN))
 
@@ -91,6 +107,9 @@ def open_services(paths: AppPaths, *, install_starter: bool = True) -> Services:
         paths=paths, catalog=catalog, models=models, gpts=gpts, history=History(catalog), engines=engines,
         chat=ChatService(catalog, models, engines, catalog.load_settings),
         starter=Starter(catalog, models, gpts), store=store, secrets=secrets,
+        publisher=Publisher(catalog, hub_client, catalog.load_settings, secrets, installer,
+                            GPTPackages(catalog, paths)),
+        packages=GPTPackages(catalog, paths),
     )
     store.load_starter()
     if install_starter:

@@ -23,6 +23,9 @@ class History:
     def show(self, conversation_id: int) -> tuple[Conversation, list[Message]]:
         return self.catalog.get_conversation(conversation_id), self.catalog.list_messages(conversation_id)
 
+    def pin(self, conversation_id: int, *, pinned: bool = True) -> Conversation:
+        return self.catalog.pin_conversation(conversation_id, pinned)
+
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         return self.catalog.search_messages(query, limit=limit)
 

@@ -48,7 +48,13 @@ class Installer:
 
     def install(self, listing_id: str, *, variant: str | None = None, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> GPT:
-        listing = self.catalog.get_listing(listing_id)
+        return self.install_listing(self.catalog.get_listing(listing_id), variant=variant, progress=progress,
+                                    cancel=cancel)
+
+    def install_listing(self, listing: Listing, *, variant: str | None = None, progress: Progress | None = None,
+                        cancel: threading.Event | None = None) -> GPT:
+        """Install what ``listing`` names, whether the store index holds it or not (a GPT shared by its
+        repo's link is described by a listing built from its own gpt.json)."""
         client = self.client()
         spec = self._spec(client, listing)
         chosen = pick_variant(spec["variants"], variant or spec["default_variant"], listing.name)

@@ -10,15 +10,19 @@ import enum
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.catalog import Catalog
-from app.core.entities import ModelFile, ModelInfo, ModelStatus
-from app.core.errors import InvalidInput, KnownError
+from app.core.entities import (
+    ChatMessage, FitReport, Listing, ListingVariant, MemoryShape, ModelFile, ModelInfo, ModelStatus, Role,
+)
+from app.core.errors import InvalidInput, KnownError, TemplateError
 from app.core.paths import AppPaths
+from app.engine.templates import choose_template, render_chat
 from app.ggufcheck import check_gguf
+from app.services.fit import FitChecker
 from app.services.hashing import sha256_file
 
 log = logging.getLogger(__name__)
@@ -101,6 +105,57 @@ class ModelLibrary:
     def get(self, key: str) -> ModelFile:
         return self.catalog.get_model(key)
 
+    def preview_template(self, model_key: str, override: str | None, messages: Sequence[ChatMessage], *,
+                         stop: Sequence[str] = ()) -> TemplatePreview:
+        """``messages`` rendered as the engine would prompt ``model_key`` (``override`` first, else the GGUF's
+        template, else the fallback), with what would go wrong: a template that fails, or one after whose
+        assistant turn comes nothing the reply stops at (``stop``: the GPT's own stop strings)."""
+        info = self.get(model_key).info
+        if info is None:
+            raise KnownError(f"Model {model_key!r} has no recorded GGUF details; import it again.")
+        choice = choose_template(info, override or None)
+        stops = tuple(dict.fromkeys((*choice.stop, *(s for s in stop if s))))
+        try:
+            rendered = render_chat(choice, messages, bos_token=info.bos_token or "", eos_token=info.eos_token or "")
+        except TemplateError as exc:
+            return TemplatePreview("", choice.name, choice.origin, choice.source, stops, (str(exc),), failed=True)
+        warnings: list[str] = []
+        if not stops:
+            warnings.append("The template has no end-of-turn stop: replies may run on. Add the model's "
+                            "end-of-turn marker to the stop strings.")
+        last = max((i for i, m in enumerate(messages) if m.role is Role.ASSISTANT and m.content.strip()), default=-1)
+        reply = messages[last].content.strip() if last >= 0 else ""
+        at = rendered.text.rfind(reply) if reply else -1
+        if reply and at < 0:
+            warnings.append("The template leaves out the assistant's earlier replies, so the model will not "
+                            "see what it said before.")
+        elif reply and stops:
+            tail = rendered.text[at + len(reply):]
+            following = next((m.content.strip() for m in messages[last + 1:] if m.content.strip()), "")
+            end = tail.find(following) if following else -1
+            turn_end = tail[:end] if end >= 0 else tail
+            if not any(s in turn_end for s in stops):
+                warnings.append(f"Nothing the reply stops at follows an assistant turn (it is followed by "
+                                f"{turn_end.strip()[:40]!r}), so replies may run on into the next turn. Add "
+                                "the end-of-turn marker to the stop strings, or fix the template.")
+        return TemplatePreview(rendered.text, choice.name, choice.origin, choice.source, stops, tuple(warnings),
+                               system_folded=rendered.system_folded)
+
+    def fit(self, checker: FitChecker, model: ModelFile, context_length: int) -> FitReport:
+        """Will ``model`` run here at ``context_length``? The store's fit check, for an installed model
+        (slow the first time: it may start an engine process to ask for the GPU's free memory)."""
+        info = model.info
+        shape = None
+        if info is not None and info.block_count and info.head_count and info.embedding_length:
+            shape = MemoryShape(info.block_count, info.head_count_kv or info.head_count, info.embedding_length,
+                                info.head_count, info.context_length or context_length)
+        variant = ListingVariant(file=Path(model.path).name, quant=(info.quantization if info else "") or "default",
+                                 size=model.size, sha256=model.sha256)
+        listing = Listing(id=model.sha256, repo="", revision="", name=model.display_name, description="", author="",
+                          category="", tags=(), license="", version="", model_repo="", model_revision="",
+                          variants=(variant,), default_variant=variant.file, shape=shape)
+        return checker.check(listing, variant, context_length)
+
     def file_of(self, model: ModelFile) -> Path:
         """Where the model's bytes are; a missing file is marked so and reported."""
         path = self.paths.home / model.path
@@ -109,6 +164,26 @@ class ModelLibrary:
             raise KnownError(f"The file of model {model.display_name!r} is missing from {path.parent}; "
                              "import it again.")
         return path
+
+
+@dataclass(frozen=True)
+class TemplatePreview:
+    """A conversation as a chat template lays it out, and what is wrong with the template."""
+
+    text: str
+    template: str
+    """Which template: "gpt override", "gguf", or the fallback's name ("chatml", "gemma"...)."""
+    origin: str
+    """Where it came from: "gpt", "gguf" or "fallback"."""
+    source: str
+    """The template itself (Jinja), e.g. to start an override from."""
+    stop: tuple[str, ...]
+    """What ends a reply: the template's end tokens and the GPT's own stop strings."""
+    warnings: tuple[str, ...] = ()
+    failed: bool = False
+    """The template could not be rendered (the warning says why): the GPT would not be able to chat."""
+    system_folded: bool = False
+    """The template has no system role; the instructions go into the first user message."""
 
 
 def inspect_gguf(path: Path) -> ModelInfo:

@@ -18,10 +18,10 @@ from app.core.entities import (
 )
 from app.core.errors import InvalidInput, NotFound
 from app.core.settings import Settings
-from app.hub.client import HubClient, HubModel
+from app.hub.client import EMPTY_REVIEW, HubClient, HubModel, HubReview
 from app.hub.download import DownloadCancelled
-from app.hub.errors import HubError
-from app.hub.sync import HUB, STARTER, StoreSync, SyncReport, read_starter
+from app.hub.errors import HubError, HubOffline, HubUnauthorized
+from app.hub.sync import HUB, STARTER, StoreSync, SyncReport, read_starter, starter_sha256
 from app.services.fit import FitChecker
 from app.services.install import Installer, Progress
 from app.services.secrets import HF_TOKEN, Secrets
@@ -29,9 +29,23 @@ from app.services.secrets import HF_TOKEN, Secrets
 log = logging.getLogger(__name__)
 
 # What the UI needs from the hub layer, which it may not import itself.
-__all__ = ["DownloadCancelled", "HubError", "ListingDetails", "Store", "SyncReport"]
+__all__ = ["DownloadCancelled", "HubError", "HubOffline", "HubReview", "HubUnauthorized", "LikeState",
+           "ListingDetails", "Store", "SyncReport", "TokenMissing"]
 
 REVIEW_TITLE = "Review: {stars}"
+
+
+class TokenMissing(InvalidInput):
+    """An action needs a hub token and none is set; a subclass so the GUI can point to its Settings page."""
+
+
+@dataclass(frozen=True)
+class LikeState:
+    """What the hub says about a GPT's likes."""
+
+    likes: int
+    liked: bool | None
+    """Whether the token's user likes it; None when that is unknown (no token, or the hub refused it)."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +67,11 @@ class Store:
 
     def load_starter(self) -> ListingChanges:
         """Load the shipped starter catalog, once per version of the file (its sha256 is remembered)."""
+        known = self.catalog.shard_hashes(STARTER).get(self.starter_catalog.name)
+        if known is not None and known == starter_sha256(self.starter_catalog):
+            return ListingChanges()  # unchanged: not parsed again at every start
         starter = read_starter(self.starter_catalog)
-        if starter is None or self.catalog.shard_hashes(STARTER).get(self.starter_catalog.name) == starter[0]:
+        if starter is None or known == starter[0]:
             return ListingChanges()
         return self.catalog.apply_shards(STARTER, {self.starter_catalog.name: starter}, keep=[])
 
@@ -104,29 +121,58 @@ class Store:
 
     # --- ratings and reviews -------------------------------------------------------------------
     def review(self, listing_id: str, stars: int, text: str = "", *, publish: bool = False) -> tuple[int, int | None]:
-        """Keep a review here; with ``publish`` (and a token) also post it as a discussion on the GPT's repo."""
+        """Keep a review here; with ``publish`` (and a token) also post it as a discussion on the GPT's repo.
+
+        The local review is saved first and kept even when publishing fails.
+        """
         listing = self._listing_or_none(listing_id)
         gpt_id = listing.id if listing else self.catalog.get_gpt(listing_id).id
         review_id = self.catalog.add_review(gpt_id, stars, text)
-        discussion = None
-        if publish:
-            if listing is None:
-                raise InvalidInput(f"{listing_id} is not in the store, so there is no repo to post the review to.")
-            self._require_token()
-            title = REVIEW_TITLE.format(stars="★" * stars + "☆" * (5 - stars))
-            discussion = self.client().post_review(listing.repo, title, text or "(no text)")
+        discussion = self.publish_review(listing_id, stars, text) if publish else None
         return review_id, discussion
 
-    def like(self, listing_id: str, *, liked: bool = True) -> None:
-        self._require_token()
-        self.client().like(self.catalog.get_listing(listing_id).repo, liked=liked)
+    def publish_review(self, listing_id: str, stars: int, text: str = "") -> int:
+        """Post a review as a discussion on the GPT's repo (no local copy); returns the discussion number.
 
-    def hub_reviews(self, listing_id: str) -> list[tuple[str, str, str]]:
+        Apart from :meth:`review` so the GUI can save locally at once and publish from a background job.
+        """
+        listing = self._listing_or_none(listing_id)
+        if listing is None:
+            raise InvalidInput(f"{listing_id} is not in the store, so there is no repo to post the review to.")
+        if not 1 <= stars <= 5:
+            raise InvalidInput(f"A review needs 1 to 5 stars, not {stars!r}.")
+        self._require_token()
+        title = REVIEW_TITLE.format(stars="★" * stars + "☆" * (5 - stars))
+        return self.client().post_review(listing.repo, title, text or EMPTY_REVIEW)
+
+    def like(self, listing_id: str, *, liked: bool = True) -> LikeState:
+        """Like (or unlike) a GPT on the hub; returns the hub's count afterwards."""
+        self._require_token()
+        repo = self.catalog.get_listing(listing_id).repo
+        client = self.client()
+        count = client.like(repo, liked=liked)
+        return LikeState(client.like_count(repo) if count is None else count, liked)
+
+    def like_state(self, listing_id: str) -> LikeState:
+        """The hub's like count, and whether the token's user likes the GPT (None without a usable token)."""
+        repo = self.catalog.get_listing(listing_id).repo
+        client = self.client()
+        count = client.like_count(repo)
+        liked = None
+        if self.secrets.get(HF_TOKEN):
+            try:
+                liked = client.liked(repo)
+            except HubUnauthorized as exc:
+                log.info("like state of %s without the user's side: %s", repo, exc)
+        return LikeState(count, liked)
+
+    def hub_reviews(self, listing_id: str) -> list[HubReview]:
+        """Reviews posted on the GPT's repo, newest first (fields 0-2 are still ``author, title, text``)."""
         return self.client().reviews(self.catalog.get_listing(listing_id).repo)
 
     def _require_token(self) -> None:
         if not self.secrets.get(HF_TOKEN):
-            raise InvalidInput("This needs a hub token: set one with `gptshelf hub login`.")
+            raise TokenMissing("This needs a hub token: set one with `gptshelf hub login` or in Settings.")
 
     def _listing_or_none(self, listing_id: str) -> Listing | None:
         try:

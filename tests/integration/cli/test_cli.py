@@ -89,6 +89,11 @@ def test_import_create_chat_and_history_flow(capsys, tiny_model, gptshelf_home):
     assert "## User" in target.read_text(encoding="utf-8")
     code, out, _ = run(capsys, "history", "export", cid, "--format", "json")
     assert json.loads(out)["conversation"]["id"] == int(cid)
+    code, out, _ = run(capsys, "history", "pin", cid)
+    assert code == 0 and out.startswith("pinned") and run_json(capsys, "history", "list")[0]["pinned"] is True
+    assert run(capsys, "history", "pin", cid, "--off")[0] == 0 and not run_json(capsys, "history", "list")[0]["pinned"]
+    code, _, err = run(capsys, "history", "pin", "999")
+    assert code == 1 and "999" in err
 
 
 def test_errors_name_what_was_wrong(capsys, tiny_model):

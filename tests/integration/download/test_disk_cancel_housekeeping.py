@@ -188,6 +188,24 @@ def test_a_proxy_is_used_when_set(server: FaultServer, store: Path, catalog: Cat
     assert len(server.requests) == 1
 
 
+def test_a_proxy_set_later_applies_to_the_next_download(server: FaultServer, store: Path, catalog: Catalog) -> None:
+    proxy = server.url.split("/files/")[0]
+    request = DownloadRequest(key="later/proxy", url="http://hub.invalid/files/model.gguf",
+                              target=store / server.sha256, expected_sha256=server.sha256, expected_size=None)
+    downloader = Downloader(catalog, backoff=0.01, retries=0)
+    try:
+        downloader.set_proxy(proxy)  # as Settings does when the proxy is saved
+        assert downloader.download(request).sha256 == server.sha256
+        assert len(server.requests) == 1
+        downloader.set_proxy(None)
+        request.target.unlink()
+        with pytest.raises(DownloadError):
+            downloader.download(request)  # straight to hub.invalid now, which does not resolve
+        assert len(server.requests) == 1
+    finally:
+        downloader.close()
+
+
 def test_the_token_never_reaches_repr_or_logs(server: FaultServer, store: Path, caplog: pytest.LogCaptureFixture,
                                               make_downloader: Callable[..., Downloader]) -> None:
     request = request_for(server, store)

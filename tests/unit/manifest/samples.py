@@ -24,6 +24,8 @@ _VALID: dict[str, Any] = {
     "tags": ["maths", "pirates"],
     "license": "MIT",
     "icon": "icon.png",
+    "icon_size": 4096,
+    "icon_sha256": "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc",
     "instructions": "You are a pirate who teaches maths.",
     "conversation_starters": ["What is 2 + 2, matey?"],
     "examples": [

@@ -67,6 +67,10 @@ CASES: list[tuple[Callable[[dict[str, Any]], Any], str, str]] = [
     # icon
     (put(("icon",), "../icon.png"), "icon", "'..'"),
     (put(("icon",), "icon.svg"), "icon", "file types"),
+    (put(("icon",), None), "icon_sha256", "only allowed together with icon"),
+    (drop(("icon_sha256",)), "icon_sha256", "required when icon_size is given"),
+    (put(("icon_size",), 0), "icon_size", "greater than 0"),
+    (put(("icon_sha256",), "../x"), "icon_sha256", "64 lowercase hex"),
     # text sizes in bytes
     (put(("instructions",), "é" * 16385), "instructions", "at most 32768 bytes"),
     (put(("instructions",), "x" * 32769), "instructions", "at most 32768 characters"),
@@ -204,6 +208,8 @@ def test_the_minimal_manifest_takes_defaults() -> None:
 def test_optional_fields_may_be_null(key: str) -> None:
     data = valid()
     data[key] = None
+    if key == "icon":  # its pins go with it
+        del data["icon_size"], data["icon_sha256"]
     assert getattr(parse_manifest(data).manifest, key) is None
 
 
