@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.core.paths import AppPaths
 from app.services.container import Services, open_services
-from app.ui.i18n import install_translator
+from app.ui.i18n import install_translator, switch_language
+from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
 
@@ -49,6 +50,7 @@ def prepare_app(app: QApplication, services: Services) -> None:
 def create_window(services: Services) -> tuple[MainWindow, _StarterJob]:
     """The window and its first background job (not started, so a caller can connect to it first)."""
     window = MainWindow(services)
+    window.language_switch_requested.connect(lambda language: rebuild_window(window, language))
     job = _StarterJob(services)
     job.setAutoDelete(False)
     job.signals.finished.connect(window.on_starter_finished)
@@ -56,11 +58,30 @@ def create_window(services: Services) -> tuple[MainWindow, _StarterJob]:
     return window, job
 
 
+def rebuild_window(old: MainWindow, language: str) -> MainWindow:
+    """Switch the interface language by building the window again in it, where the old one stood.
+
+    Every label is made with ``tr()`` when its widget is built, so a new window is the one place
+    that gets all of them right; the old one is only asked when nothing runs in it (the caller checks).
+    """
+    app = QApplication.instance()
+    switch_language(app, language)
+    old.close()  # saves geometry and the current section, which the new window restores
+    window = MainWindow(old.services, old.jobs)
+    window.language_switch_requested.connect(lambda chosen: rebuild_window(window, chosen))
+    app.gptshelf_window = window  # the new window outlives this call; the old one goes
+    window.show()
+    window.announce_language_switched()
+    old.deleteLater()
+    return window
+
+
 def run_gui(paths: AppPaths) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GPT Shelf")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("GPT Shelf")
+    app.setWindowIcon(app_icon())  # dialogs and the task switcher too, not only the main window
     services = open_services(paths, install_starter=False)
     services.recover()
     prepare_app(app, services)
@@ -70,6 +91,7 @@ def run_gui(paths: AppPaths) -> int:
         QThreadPool.globalInstance().start(starter)
         return app.exec()
     finally:
+        window = getattr(app, "gptshelf_window", window)
         window.jobs.cancel_all()
         QThreadPool.globalInstance().waitForDone(30_000)
         services.close()

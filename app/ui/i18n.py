@@ -38,3 +38,15 @@ def install_translator(app: QApplication, language: str, folder: Path | None = N
         return None
     app.installTranslator(translator)
     return translator
+
+
+def switch_language(app: QApplication, language: str) -> None:
+    """Replace the installed translator with ``language``'s (kept alive on ``app``).
+
+    Widgets built afterwards come up in the new language; the main window rebuilds itself for that.
+    """
+    old = getattr(app, "gptshelf_translator", None)
+    if old is not None:
+        app.removeTranslator(old)
+        old.deleteLater()
+    app.gptshelf_translator = install_translator(app, language)

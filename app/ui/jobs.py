@@ -80,6 +80,11 @@ class Jobs:
         self._pool.start(job)
         return job
 
+    @property
+    def active(self) -> int:
+        """How many jobs have not finished yet."""
+        return len(self._running)
+
     def cancel_all(self) -> None:
         for job in list(self._running):
             job.cancel()

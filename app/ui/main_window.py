@@ -6,7 +6,7 @@ catalog through the services and refreshes when told something changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QStackedWidget,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.core.settings import Theme
 from app.services.container import Services
 from app.ui.chat import ChatPage
+from app.ui.icons import app_icon, section_icon
 from app.ui.jobs import Jobs
 from app.ui.library_page import LibraryPage
 from app.ui.models_page import ModelsPage
@@ -25,17 +26,26 @@ from app.ui.theme import apply_theme
 
 
 class MainWindow(QMainWindow):
+    """Signal: language_switch_requested(str) when the language changed and nothing is running, so the
+    application can build the window again in the new language (see ``application.rebuild_window``)."""
+
+    language_switch_requested = Signal(str)
+
     def __init__(self, services: Services, jobs: Jobs | None = None) -> None:
         super().__init__()
         self.services = services
         self.jobs = jobs or Jobs()
         self.starter_job: object | None = None
+        self._pending_language: str | None = None
         self.setWindowTitle(self.tr("GPT Shelf"))
+        self.setWindowIcon(app_icon())
         self.resize(1100, 720)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(200)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setAccessibleName(self.tr("Sections"))
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for key, title, page in (
@@ -45,18 +55,20 @@ class MainWindow(QMainWindow):
             ("models", self.tr("Models"), ModelsPage(services, self.jobs)),
             ("settings", self.tr("Settings"), SettingsPage(services, self.jobs)),
         ):
-            item = QListWidgetItem(title)
+            item = QListWidgetItem(section_icon(key), title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
             self.stack.addWidget(page)
             self.pages[key] = page
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.pages["store"].gpt_installed.connect(self._on_store_gpt_installed)
+        self.pages["store"].chat_requested.connect(self.open_chat)
         self.pages["library"].open_chat.connect(self.open_chat)
         self.pages["library"].changed.connect(lambda: self._refresh("chats", "models", "store"))
         self.pages["models"].changed.connect(lambda: self._refresh("library"))
         self.pages["settings"].theme_changed.connect(self._on_theme_changed)
         self.pages["settings"].language_changed.connect(self._on_language_changed)
+        self.pages["settings"].sync_requested.connect(self._on_sync_requested)
 
         brand = QLabel(self.tr("GPT Shelf"))
         brand.setObjectName("brand")
@@ -103,10 +115,17 @@ class MainWindow(QMainWindow):
         banner = QWidget()
         banner.setObjectName("welcome")
         banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        text = QLabel(self.tr(
-            "Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat "
-            "without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in "
-            "Chats; the Store has more, each marked with whether it fits this machine."))
+        if self.services.starter.available():
+            words = self.tr(
+                "Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat "
+                "without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready "
+                "in Chats; the Store has more, each marked with whether it fits this machine.")
+        else:  # an installer without the bundled starter model: point at the Store instead
+            words = self.tr(
+                "Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat "
+                "without the internet, and your conversations stay here. Start in the Store: each GPT is marked "
+                "with whether it fits this machine, and one install is all it takes.")
+        text = QLabel(words)
         text.setWordWrap(True)
         button = QPushButton(self.tr("Got it"))
         button.clicked.connect(self.dismiss_welcome)
@@ -147,9 +166,37 @@ class MainWindow(QMainWindow):
     def _on_theme_changed(self, value: str) -> None:
         apply_theme(QApplication.instance(), Theme(value))
 
+    @property
+    def busy(self) -> bool:
+        """Whether a reply streams or a background job (install, sync, a probe) still runs."""
+        return self.pages["chats"].busy or self.jobs.active > 0
+
     @Slot(str)
-    def _on_language_changed(self, _value: str) -> None:
-        self.statusBar().showMessage(self.tr("The new language applies the next time GPT Shelf starts."), 8000)
+    def _on_language_changed(self, value: str) -> None:
+        self._pending_language = value
+        if self.busy:
+            self.statusBar().showMessage(
+                self.tr("The new language applies as soon as the running tasks finish."), 8000)
+        self._switch_language_when_idle()
+
+    @Slot()
+    def _switch_language_when_idle(self) -> None:
+        """Rebuilding the window under a running job would cut it off from its progress, so wait."""
+        if self._pending_language is None:
+            return
+        if self.busy:
+            QTimer.singleShot(100, self, self._switch_language_when_idle)
+            return
+        language, self._pending_language = self._pending_language, None
+        self.language_switch_requested.emit(language)
+
+    def announce_language_switched(self) -> None:
+        self.statusBar().showMessage(self.tr("The interface language was changed."), 8000)
+
+    @Slot()
+    def _on_sync_requested(self) -> None:
+        self.show_section("store")
+        self.pages["store"].sync()
 
     @Slot(str)
     def _on_store_gpt_installed(self, gpt_id: str) -> None:

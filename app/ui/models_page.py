@@ -24,6 +24,7 @@ from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
 from app.ui.widgets import error_label, id_table, select_row_with, selected_value
+from app.ui.wizard import GPTWizard
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class ModelsPage(QWidget):
 
         self.table = id_table([self.tr("Name"), self.tr("Architecture"), self.tr("Quantization"), self.tr("Size"),
                                self.tr("Used by")])
+        self.table.setAccessibleName(self.tr("Models"))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.import_button = QPushButton(self.tr("Import GGUF…"))
@@ -56,6 +58,10 @@ class ModelsPage(QWidget):
         self.import_button.clicked.connect(self.choose_and_import)
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self.delete_selected)
+        self.make_gpt_button = QPushButton(self.tr("Make a GPT…"))
+        self.make_gpt_button.clicked.connect(self.make_gpt)
+        self.wizard: GPTWizard | None = None
+        """The wizard while it is open (tests reach it here)."""
         self.status = QLabel()
         self.status.setObjectName("pageNote")
         self.status.setWordWrap(True)
@@ -64,6 +70,7 @@ class ModelsPage(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.make_gpt_button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
@@ -111,7 +118,23 @@ class ModelsPage(QWidget):
     @Slot()
     def _update_buttons(self) -> None:
         self.delete_button.setEnabled(self.selected_sha256() is not None)
+        self.make_gpt_button.setEnabled(self.selected_sha256() is not None)
         self.import_button.setEnabled(self.import_job is None)
+
+    @Slot()
+    def make_gpt(self) -> None:
+        """The GPT wizard with the selected model already chosen."""
+        sha256 = self.selected_sha256()
+        if sha256 is None:
+            return
+        self.wizard = wizard = GPTWizard(self.services, self.jobs, model_sha256=sha256, parent=self)
+        wizard.exec()
+        saved, self.wizard = wizard.saved_gpt, None
+        wizard.deleteLater()
+        if saved is not None:
+            self.status.setText(self.tr("{0} is saved; chat with it from My GPTs or Chats.").format(saved.name))
+        self.refresh()  # also when cancelled: its Model step may have installed a model from the store
+        self.changed.emit()
 
     # --- importing ---------------------------------------------------------------------------
     @Slot()

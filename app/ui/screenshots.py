@@ -15,18 +15,16 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
 
-from PySide6.QtCore import QEventLoop, QThreadPool, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from app.core.entities import ChatMessage, GenerationParams, Role  # noqa: E402
-from app.core.paths import AppPaths  # noqa: E402
-from app.core.settings import Theme  # noqa: E402
-from app.services.container import Services, open_services  # noqa: E402
-from app.ui.i18n import install_translator  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.theme import apply_theme  # noqa: E402
+from app.core.entities import ChatMessage, GenerationParams, Role
+from app.core.paths import AppPaths
+from app.core.settings import Theme
+from app.services.container import Services, open_services
+from app.ui.i18n import install_translator
+from app.ui.main_window import MainWindow
+from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +86,7 @@ def make_window(services: Services) -> MainWindow:
 
 def render(target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication; never at import time
     app = QApplication.instance() or QApplication(sys.argv)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as home, open_services(AppPaths(Path(home))) as services:
@@ -102,6 +101,8 @@ def render(target: Path) -> list[Path]:
             window = make_window(services)
             if theme is Theme.LIGHT:
                 chat_once(app, window, helper.id)
+            else:  # the same conversation, reopened
+                window.pages["chats"].open_conversation(services.history.list()[0].id)
             written += shoot(app, window, target, theme.value)
             window.dismiss_welcome()  # the light set shows the first-start welcome; the dark set does not
             window.close()

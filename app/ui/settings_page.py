@@ -40,10 +40,12 @@ SAVED_KEYS = ("gpu_offload", "threads", "context_length", "hub_endpoint", "https
 
 
 class SettingsPage(QWidget):
-    """Signals: theme_changed(str) with a Theme value; language_changed(str) with a language code."""
+    """Signals: theme_changed(str) with a Theme value; language_changed(str) with a language code;
+    sync_requested() after the hub settings were saved and a store sync was asked for."""
 
     theme_changed = Signal(str)
     language_changed = Signal(str)
+    sync_requested = Signal()
 
     def __init__(self, services: Services, jobs: Jobs) -> None:
         super().__init__()
@@ -59,7 +61,7 @@ class SettingsPage(QWidget):
 
         self.heading = QLabel(self.tr("Settings"))
         self.heading.setObjectName("pageHeading")
-        self.note = QLabel(self.tr("Engine and hub changes apply to the next model load and the next start."))
+        self.note = QLabel(self.tr("Engine changes apply to the next model load; hub changes apply at once."))
         self.note.setObjectName("pageNote")
         self.note.setWordWrap(True)
 
@@ -72,6 +74,7 @@ class SettingsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        scroll.setAccessibleName(self.tr("Settings"))
 
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("primary")
@@ -103,16 +106,20 @@ class SettingsPage(QWidget):
         self.gpu_mode.addItem(self.tr("Automatic (as many layers as fit)"), GpuMode.AUTO.value)
         self.gpu_mode.addItem(self.tr("Off (CPU only)"), GpuMode.OFF.value)
         self.gpu_mode.addItem(self.tr("A fixed number of layers"), GpuMode.LAYERS.value)
+        self.gpu_mode.setAccessibleName(self.tr("GPU offload"))
         self.gpu_layers = QSpinBox()
+        self.gpu_layers.setAccessibleName(self.tr("GPU layers"))
         self.gpu_layers.setRange(1, 999)
         self.gpu_layers.setSuffix(self.tr(" layers"))
         self.gpu_mode.currentIndexChanged.connect(self._gpu_mode_changed)
         self._row(form, self.tr("GPU offload"), "gpu_offload", _line(self.gpu_mode, self.gpu_layers))
         self.threads = QSpinBox()
+        self.threads.setAccessibleName(self.tr("CPU threads"))
         self.threads.setRange(0, 512)
         self.threads.setSpecialValueText(self.tr("Automatic"))
         self._row(form, self.tr("CPU threads"), "threads", self.threads)
         self.context_length = QSpinBox()
+        self.context_length.setAccessibleName(self.tr("Default context length"))
         self.context_length.setRange(256, 1_048_576)
         self.context_length.setSingleStep(512)
         self.context_length.setSuffix(self.tr(" tokens"))
@@ -123,13 +130,17 @@ class SettingsPage(QWidget):
         box = QGroupBox(self.tr("Hub"))
         form = QFormLayout(box)
         self.hub_endpoint = QLineEdit()
+        self.hub_endpoint.setAccessibleName(self.tr("Hub endpoint"))
         self._row(form, self.tr("Endpoint"), "hub_endpoint", self.hub_endpoint)
         self.https_proxy = QLineEdit()
+        self.https_proxy.setAccessibleName(self.tr("HTTPS proxy"))
         self.https_proxy.setPlaceholderText(self.tr("none, e.g. http://proxy.example:3128"))
         self._row(form, self.tr("HTTPS proxy"), "https_proxy", self.https_proxy)
         self.index_repo = QLineEdit()
+        self.index_repo.setAccessibleName(self.tr("Store index repo"))
         self._row(form, self.tr("Store index repo"), "store_index_repo", self.index_repo)
         self.token = QLineEdit()
+        self.token.setAccessibleName(self.tr("Hub token"))
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.test_button = QPushButton(self.tr("Test"))
         self.test_button.clicked.connect(self.test_token)
@@ -139,6 +150,9 @@ class SettingsPage(QWidget):
         self.token_result = QLabel()
         self.token_result.setWordWrap(True)
         form.addRow("", self.token_result)
+        self.sync_button = QPushButton(self.tr("Save and sync the store now"))
+        self.sync_button.clicked.connect(self._save_and_sync)
+        form.addRow("", self.sync_button)
         return box
 
     def _appearance_section(self) -> QGroupBox:
@@ -311,6 +325,7 @@ class SettingsPage(QWidget):
         try:
             settings = self.services.settings().updated(**values)
             self.services.catalog.save_settings(settings)
+            self.services.apply_network_settings()
         except KnownError as exc:
             self.status.setText(str(exc))
             return False
@@ -377,6 +392,12 @@ class SettingsPage(QWidget):
             self.status.setText(str(exc))
             return False
         return True
+
+    @Slot()
+    def _save_and_sync(self) -> None:
+        """Sync with the values on screen, not the ones saved before (the Store page shows the progress)."""
+        if self.save():
+            self.sync_requested.emit()
 
     @Slot()
     def _theme_chosen(self) -> None:

@@ -20,6 +20,7 @@ def id_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableWid
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move between rows): no keyboard trap
     return table
 
 

@@ -1,34 +1,153 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>BasicsPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="26"/>
+        <source>Basics</source>
+        <translation>基本信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="27"/>
+        <source>How your GPT is called and how it shows in lists.</source>
+        <translation>你的 GPT 叫什么，以及它在列表中如何显示。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="32"/>
+        <source>Required, e.g. Pirate tutor</source>
+        <translation>必填，例如海盗家教</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="37"/>
+        <source>One or two sentences: what it is good at</source>
+        <translation>一两句话：它擅长什么</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="40"/>
+        <source>e.g. Writing, Coding, Learning</source>
+        <translation>例如写作、编程、学习</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="45"/>
+        <source>Comma-separated, e.g. pirate, fun</source>
+        <translation>用英文逗号分隔，例如 海盗, 趣味</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="51"/>
+        <source>Icon preview</source>
+        <translation>图标预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="52"/>
+        <source>Choose icon…</source>
+        <translation>选择图标…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="54"/>
+        <source>Remove icon</source>
+        <translation>移除图标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="58"/>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="60"/>
+        <source>&amp;Description:</source>
+        <translation>描述(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="62"/>
+        <source>&amp;Category:</source>
+        <translation>分类(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="64"/>
+        <source>&amp;Tags:</source>
+        <translation>标签(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="66"/>
+        <source>Icon:</source>
+        <translation>图标：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="78"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="78"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="78"/>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="79"/>
+        <source>The icon</source>
+        <translation>图标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="81"/>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="81"/>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="87"/>
+        <source>Choose an icon</source>
+        <translation>选择图标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="88"/>
+        <source>Images ({0})</source>
+        <translation>图片 ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/basics.py" line="111"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+</context>
 <context>
     <name>CardDelegate</name>
     <message>
-        <location filename="../../app/ui/store/card_delegate.py" line="44" />
+        <location filename="../../app/ui/store/card_delegate.py" line="60"/>
         <source>Fits</source>
         <translation>适合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/card_delegate.py" line="44" />
+        <location filename="../../app/ui/store/card_delegate.py" line="60"/>
         <source>Tight</source>
         <translation>偏紧</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/card_delegate.py" line="45" />
-        <source>Won't fit</source>
+        <location filename="../../app/ui/store/card_delegate.py" line="61"/>
+        <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/card_delegate.py" line="84" />
+        <location filename="../../app/ui/store/card_delegate.py" line="102"/>
         <source>by {0} · {1}</source>
         <translation>{0} 出品 · {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/card_delegate.py" line="86" />
+        <location filename="../../app/ui/store/card_delegate.py" line="104"/>
         <source>{0} downloads · {1}</source>
         <translation>{0} 次下载 · {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/card_delegate.py" line="90" />
+        <location filename="../../app/ui/store/card_delegate.py" line="108"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
@@ -36,104 +155,104 @@
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="54" />
-        <location filename="../../app/ui/chat/page.py" line="164" />
+        <location filename="../../app/ui/chat/page.py" line="54"/>
+        <location filename="../../app/ui/chat/page.py" line="166"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="55" />
+        <location filename="../../app/ui/chat/page.py" line="55"/>
         <source>Start a new chat (Ctrl+N)</source>
         <translation>开始新对话（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="65" />
+        <location filename="../../app/ui/chat/page.py" line="65"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="140" />
+        <location filename="../../app/ui/chat/page.py" line="142"/>
         <source>Open chat</source>
         <translation>打开对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="203" />
+        <location filename="../../app/ui/chat/page.py" line="205"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="204" />
+        <location filename="../../app/ui/chat/page.py" line="206"/>
         <source>Your message (later replies are replaced):</source>
         <translation>你的消息（之后的回复会被替换）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="217" />
+        <location filename="../../app/ui/chat/page.py" line="219"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="225" />
-        <location filename="../../app/ui/chat/page.py" line="238" />
+        <location filename="../../app/ui/chat/page.py" line="227"/>
+        <location filename="../../app/ui/chat/page.py" line="240"/>
         <source>Export chat</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="226" />
+        <location filename="../../app/ui/chat/page.py" line="228"/>
         <source>Markdown (*.md);;JSON (*.json)</source>
         <translation>Markdown (*.md);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="238" />
+        <location filename="../../app/ui/chat/page.py" line="240"/>
         <source>Could not export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="240" />
+        <location filename="../../app/ui/chat/page.py" line="242"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="258" />
+        <location filename="../../app/ui/chat/page.py" line="260"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="273" />
+        <location filename="../../app/ui/chat/page.py" line="275"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="299" />
+        <location filename="../../app/ui/chat/page.py" line="301"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="301" />
+        <location filename="../../app/ui/chat/page.py" line="303"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="305" />
+        <location filename="../../app/ui/chat/page.py" line="307"/>
         <source>{0:.1f} tokens/s</source>
         <translation>{0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="309" />
+        <location filename="../../app/ui/chat/page.py" line="311"/>
         <source>context {0:,} / {1:,}</source>
         <translation>上下文 {0:,} / {1:,}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="311" />
+        <location filename="../../app/ui/chat/page.py" line="313"/>
         <source>context {0:,} tokens</source>
         <translation>上下文 {0:,} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="337" />
+        <location filename="../../app/ui/chat/page.py" line="339"/>
         <source>No GPTs yet. Install one from the Store or make one in My GPTs.</source>
         <translation>还没有 GPT。请从商店安装，或在“我的 GPT”中创建。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="339" />
+        <location filename="../../app/ui/chat/page.py" line="341"/>
         <source>Chat with {0}. {1}</source>
         <translation>与 {0} 对话。{1}</translation>
     </message>
@@ -141,22 +260,32 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="48" />
+        <location filename="../../app/ui/chat/composer.py" line="48"/>
         <source>The GPT that answers</source>
         <translation>回答问题的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="51" />
+        <location filename="../../app/ui/chat/composer.py" line="49"/>
+        <source>GPT</source>
+        <translation>GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/composer.py" line="52"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/composer.py" line="54"/>
         <source>Message (Enter sends, Shift+Enter for a new line, Esc stops)</source>
         <translation>输入消息（Enter 发送，Shift+Enter 换行，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="55" />
+        <location filename="../../app/ui/chat/composer.py" line="58"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="58" />
+        <location filename="../../app/ui/chat/composer.py" line="61"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -164,215 +293,309 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="37" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="65"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索对话（Ctrl+K）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="73" />
         <source>Untitled</source>
-        <translation>未命名</translation>
+        <translation type="vanished">未命名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="106" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="66"/>
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_list.py" line="71"/>
+        <source>Conversations</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_list.py" line="153"/>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_list.py" line="153"/>
+        <source>Pin to top</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_list.py" line="154"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="107" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="155"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="115" />
-        <location filename="../../app/ui/chat/conversation_list.py" line="120" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="168"/>
+        <source>Pin chat</source>
+        <translation>置顶对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="179"/>
         <source>Rename chat</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="115" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="126" />
-        <location filename="../../app/ui/chat/conversation_list.py" line="132" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="185"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="191"/>
         <source>Delete chat</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="127" />
+        <location filename="../../app/ui/chat/conversation_list.py" line="186"/>
         <source>Delete “{0}” and all its messages?</source>
         <translation>删除“{0}”及其所有消息？</translation>
     </message>
 </context>
 <context>
+    <name>ConversationModel</name>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="39"/>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="40"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="41"/>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="42"/>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="43"/>
+        <source>Previous 30 days</source>
+        <translation>过去 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="44"/>
+        <source>Older</source>
+        <translation>更早</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_model.py" line="56"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="66"/>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+</context>
+<context>
     <name>DetailView</name>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="46" />
+        <location filename="../../app/ui/store/detail.py" line="47"/>
         <source>← Back to the store</source>
         <translation>← 返回商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="71" />
         <source> ★</source>
-        <translation> ★</translation>
+        <translation type="vanished"> ★</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="73" />
         <source>What did you think of it?</source>
-        <translation>你觉得怎么样？</translation>
+        <translation type="vanished">你觉得怎么样？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="74" />
         <source>Post review</source>
-        <translation>发表评价</translation>
+        <translation type="vanished">发表评价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="80" />
+        <location filename="../../app/ui/store/detail.py" line="77"/>
         <source>Base model:</source>
         <translation>基础模型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="81" />
+        <location filename="../../app/ui/store/detail.py" line="78"/>
         <source>Variant:</source>
         <translation>版本变体：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="96" />
         <source>Reviews</source>
-        <translation>评价</translation>
+        <translation type="vanished">评价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="123" />
+        <location filename="../../app/ui/store/detail.py" line="92"/>
+        <source>GPT details</source>
+        <translation>GPT 详情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="114"/>
         <source>by {0} · {1} · {2} · version {3}</source>
         <translation>{0} 出品 · {1} · {2} · 版本 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="127" />
+        <location filename="../../app/ui/store/detail.py" line="118"/>
         <source>Try: {0}</source>
         <translation>试试：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="136" />
+        <location filename="../../app/ui/store/detail.py" line="127"/>
         <source>Checking whether it fits this computer…</source>
         <translation>正在检查是否适合这台电脑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="155" />
+        <location filename="../../app/ui/store/detail.py" line="145"/>
         <source>Could not check the fit: {0}</source>
         <translation>无法检查适配情况：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="176" />
         <source>No reviews yet. Be the first.</source>
-        <translation>还没有评价，来写第一条吧。</translation>
+        <translation type="vanished">还没有评价，来写第一条吧。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="186" />
         <source>Could not save the review: {0}</source>
-        <translation>无法保存评价：{0}</translation>
+        <translation type="vanished">无法保存评价：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="189" />
         <source>Thanks, your review is saved.</source>
-        <translation>谢谢，你的评价已保存。</translation>
+        <translation type="vanished">谢谢，你的评价已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>DraftPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/common.py" line="130"/>
+        <source>{0} {1}.</source>
+        <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>GPTWizard</name>
+    <message>
+        <location filename="../../app/ui/wizard/wizard.py" line="56"/>
+        <source>Edit {0}</source>
+        <translation>编辑 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/wizard.py" line="56"/>
+        <source>New GPT</source>
+        <translation>新建 GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/wizard.py" line="59"/>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
 </context>
 <context>
     <name>HuggingFaceTab</name>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="51" />
+        <location filename="../../app/ui/store/hf_tab.py" line="51"/>
         <source>Search GGUF models on the hub, e.g. qwen 0.5b</source>
         <translation>在模型中心搜索 GGUF 模型，例如 qwen 0.5b</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="53" />
+        <location filename="../../app/ui/store/hf_tab.py" line="54"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="59" />
+        <location filename="../../app/ui/store/hf_tab.py" line="62"/>
         <source>Install as model</source>
         <translation>安装为模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="61" />
+        <location filename="../../app/ui/store/hf_tab.py" line="64"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="72" />
+        <location filename="../../app/ui/store/hf_tab.py" line="57"/>
+        <location filename="../../app/ui/store/hf_tab.py" line="75"/>
         <source>Repositories</source>
         <translation>仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="74" />
+        <location filename="../../app/ui/store/hf_tab.py" line="52"/>
+        <source>Search Hugging Face</source>
+        <translation>搜索 Hugging Face</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/hf_tab.py" line="60"/>
+        <location filename="../../app/ui/store/hf_tab.py" line="77"/>
         <source>Files (variants)</source>
         <translation>文件（版本变体）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="99" />
+        <location filename="../../app/ui/store/hf_tab.py" line="102"/>
         <source>Searching the hub…</source>
         <translation>正在搜索模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="111" />
+        <location filename="../../app/ui/store/hf_tab.py" line="114"/>
         <source>{0}  ·  {1} downloads · {2} likes</source>
         <translation>{0}  ·  {1} 次下载 · {2} 个赞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="115" />
+        <location filename="../../app/ui/store/hf_tab.py" line="118"/>
         <source>{0} repositories found.</source>
         <translation>找到 {0} 个仓库。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="116" />
+        <location filename="../../app/ui/store/hf_tab.py" line="119"/>
         <source>No GGUF repositories match.</source>
         <translation>没有匹配的 GGUF 仓库。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="130" />
+        <location filename="../../app/ui/store/hf_tab.py" line="133"/>
         <source>Listing the files of {0}…</source>
         <translation>正在列出 {0} 的文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="146" />
+        <location filename="../../app/ui/store/hf_tab.py" line="149"/>
         <source>{0} single-file GGUF variants.</source>
         <translation>{0} 个单文件 GGUF 变体。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="147" />
+        <location filename="../../app/ui/store/hf_tab.py" line="150"/>
         <source>This repository has no single-file GGUF models.</source>
         <translation>此仓库没有单文件 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="171" />
+        <location filename="../../app/ui/store/hf_tab.py" line="174"/>
         <source>Starting the download of {0}…</source>
         <translation>开始下载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="179" />
+        <location filename="../../app/ui/store/hf_tab.py" line="182"/>
         <source>Pausing…</source>
         <translation>正在暂停…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="186" />
+        <location filename="../../app/ui/store/hf_tab.py" line="189"/>
         <source>Downloading: {0:.1f} of {1:.1f} MB, {2:.1f} MB/s, {3} left</source>
         <translation>下载中：{0:.1f} / {1:.1f} MB，{2:.1f} MB/秒，剩余 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="194" />
+        <location filename="../../app/ui/store/hf_tab.py" line="197"/>
         <source>Paused. Press Install as model to resume where it stopped.</source>
         <translation>已暂停。点击“安装为模型”可从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="197" />
+        <location filename="../../app/ui/store/hf_tab.py" line="200"/>
         <source>Installed {0}. Make a GPT from it on the Models page.</source>
         <translation>已安装 {0}。可在“模型”页面用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/hf_tab.py" line="205" />
+        <location filename="../../app/ui/store/hf_tab.py" line="208"/>
         <source>Install failed: {0}</source>
         <translation>安装失败：{0}</translation>
     </message>
@@ -380,205 +603,443 @@
 <context>
     <name>InstallPanel</name>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="63" />
+        <location filename="../../app/ui/store/install_panel.py" line="65"/>
         <source>Install</source>
         <translation>安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="64" />
+        <location filename="../../app/ui/store/install_panel.py" line="66"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="65" />
+        <location filename="../../app/ui/store/install_panel.py" line="67"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="66" />
+        <location filename="../../app/ui/store/install_panel.py" line="68"/>
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="69" />
+        <location filename="../../app/ui/store/install_panel.py" line="69"/>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/install_panel.py" line="74"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="128" />
+        <location filename="../../app/ui/store/install_panel.py" line="134"/>
         <source>Starting the download…</source>
         <translation>开始下载…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="136" />
+        <location filename="../../app/ui/store/install_panel.py" line="142"/>
         <source>Pausing…</source>
         <translation>正在暂停…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="147" />
+        <location filename="../../app/ui/store/install_panel.py" line="153"/>
         <source>Uninstalling…</source>
         <translation>正在卸载…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="159" />
+        <location filename="../../app/ui/store/install_panel.py" line="165"/>
         <source>{0:.1f} of {1:.1f} MB</source>
         <translation>{0:.1f} / {1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="162" />
+        <location filename="../../app/ui/store/install_panel.py" line="168"/>
         <source>Downloading: {0:.1f} MB/s, {1} left</source>
         <translation>下载中：{0:.1f} MB/秒，剩余 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="171" />
+        <location filename="../../app/ui/store/install_panel.py" line="177"/>
         <source>Paused. Press Install to resume where it stopped.</source>
         <translation>已暂停。点击“安装”可从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="175" />
+        <location filename="../../app/ui/store/install_panel.py" line="181"/>
         <source>Installed and verified.</source>
         <translation>已安装并通过校验。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="186" />
+        <location filename="../../app/ui/store/install_panel.py" line="192"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/install_panel.py" line="192" />
+        <location filename="../../app/ui/store/install_panel.py" line="198"/>
         <source>Uninstalled.</source>
         <translation>已卸载。</translation>
     </message>
 </context>
 <context>
+    <name>InstructionsPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="28"/>
+        <location filename="../../app/ui/wizard/instructions.py" line="91"/>
+        <source>Instructions</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="29"/>
+        <source>Tell the GPT who it is and how to answer. It reads this before every chat.</source>
+        <translation>告诉 GPT 它是谁、该怎样回答。每次对话开始前它都会先读这段内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="34"/>
+        <source>e.g. You are a friendly pirate who explains science to children. Today is {date}; the person is called {user}.</source>
+        <translation>例如：你是一位友好的海盗，给孩子们讲解科学知识。今天是 {date}；对方名叫 {user}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="38"/>
+        <source>Insert {date}</source>
+        <translation>插入 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="40"/>
+        <source>Insert {user}</source>
+        <translation>插入 {user}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="42"/>
+        <source>{date} becomes today&apos;s date and {user} your user name when a chat starts.</source>
+        <translation>对话开始时，{date} 会替换为当天日期，{user} 会替换为你的用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="47"/>
+        <source>One per line, up to 8, e.g. Why is the sky blue?</source>
+        <translation>每行一个，最多 8 个，例如：天空为什么是蓝色的？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="52"/>
+        <source>Optional example turns, each starting with User: or Assistant:
+User: What is a comet?
+Assistant: Arr, a dirty snowball of the skies!</source>
+        <translation>可选的示例对话，每条以“用户：”或“助手：”开头
+用户：彗星是什么？
+助手：啊哈，它是天上的一团脏雪球！</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="59"/>
+        <source>&amp;Instructions:</source>
+        <translation>指令(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="62"/>
+        <source>Conversation &amp;starters:</source>
+        <translation>开场白(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="64"/>
+        <source>&amp;Examples:</source>
+        <translation>示例(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="88"/>
+        <source>Starter</source>
+        <translation>开场白</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="88"/>
+        <source>Conversation starters</source>
+        <translation>开场白</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="90"/>
+        <source>Example turn</source>
+        <translation>示例消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="90"/>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="97"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="97"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/instructions.py" line="111"/>
+        <source>Examples: line {0} must start with “User:” or “Assistant:”.</source>
+        <translation>示例：第 {0} 行必须以“用户：”或“助手：”开头。</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgePage</name>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="27"/>
+        <source>Knowledge</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="28"/>
+        <source>Documents your GPT keeps with it (optional).</source>
+        <translation>随你的 GPT 一起保存的文档（可选）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="30"/>
+        <source>The files are saved with the GPT and go with it when you export or publish it. Answers will cite them once GPT Shelf can search documents (a coming feature). File types: {0}.</source>
+        <translation>这些文件与 GPT 一起保存，导出或发布 GPT 时会一并带上。等 GPT Shelf 支持搜索文档（即将推出的功能）后，回答会引用这些文件。文件类型：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="36"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="79"/>
+        <source>Knowledge files</source>
+        <translation>知识库文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="38"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="40"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="57"/>
+        <source>Add knowledge files</source>
+        <translation>添加知识库文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="58"/>
+        <source>Documents ({0});;All files (*)</source>
+        <translation>文档 ({0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="88"/>
+        <source>{0} · {1} · saved</source>
+        <translation>{0} · {1} · 已保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="91"/>
+        <source>{0} · {1} · new</source>
+        <translation>{0} · {1} · 新添加</translation>
+    </message>
+</context>
+<context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54" />
+        <location filename="../../app/ui/library_page.py" line="54"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54" />
+        <location filename="../../app/ui/library_page.py" line="54"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54" />
+        <location filename="../../app/ui/library_page.py" line="54"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="55" />
+        <location filename="../../app/ui/library_page.py" line="54"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="55" />
+        <location filename="../../app/ui/library_page.py" line="55"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="55" />
+        <location filename="../../app/ui/library_page.py" line="55"/>
+        <location filename="../../app/ui/library_page.py" line="71"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="67" />
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Open in chat</source>
         <translation>在对话中打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="70" />
+        <location filename="../../app/ui/library_page.py" line="63"/>
+        <source>New GPT…</source>
+        <translation>新建 GPT…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="65"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="69"/>
+        <source>Versions…</source>
+        <translation>版本…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="73"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="72" />
+        <location filename="../../app/ui/library_page.py" line="75"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="77"/>
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="95" />
+        <location filename="../../app/ui/library_page.py" line="206"/>
+        <source>{0} {1} is saved.</source>
+        <translation>{0} {1} 已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="234"/>
+        <source>Include the model file ({0})? The exported file then works on any machine; without it, the other machine needs the same model installed.</source>
+        <translation>要包含模型文件（{0}）吗？包含后导出的文件在任何电脑上都能用；不包含的话，另一台电脑需要已安装同一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="255"/>
+        <location filename="../../app/ui/library_page.py" line="277"/>
+        <source>GPT Shelf files (*.gptshelf)</source>
+        <translation>GPT Shelf 文件 (*.gptshelf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="265"/>
+        <source>Exporting {0}…</source>
+        <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="269"/>
+        <source>Exported to {0}.</source>
+        <translation>已导出到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="276"/>
+        <source>Import GPT</source>
+        <translation>导入 GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="282"/>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="297"/>
+        <source>Updating…</source>
+        <translation>正在更新…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="303"/>
+        <source>Updating… {0}%</source>
+        <translation>正在更新… {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="308"/>
+        <source>{0} {1} is ready.</source>
+        <translation>{0} {1} 已就绪。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="56"/>
+        <location filename="../../app/ui/library_page.py" line="105"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="98" />
+        <location filename="../../app/ui/library_page.py" line="108"/>
         <source>GPTs installed from the store and the ones you made.</source>
         <translation>从商店安装的 GPT 和你自己创建的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="99" />
+        <location filename="../../app/ui/library_page.py" line="109"/>
         <source>No GPTs yet. Install one from the Store, or import a GGUF model and make a GPT from it.</source>
         <translation>还没有 GPT。请从商店安装，或导入 GGUF 模型后用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="119" />
+        <location filename="../../app/ui/library_page.py" line="129"/>
         <source>(missing: {0})</source>
         <translation>（缺失：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="131" />
+        <location filename="../../app/ui/library_page.py" line="145"/>
         <source>Update available: {0}</source>
         <translation>有可用更新：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="135" />
+        <location filename="../../app/ui/library_page.py" line="148"/>
         <source>Made here</source>
         <translation>本机创建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="135" />
+        <location filename="../../app/ui/library_page.py" line="148"/>
         <source>Starter</source>
         <translation>入门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="136" />
+        <location filename="../../app/ui/library_page.py" line="149"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="171" />
+        <location filename="../../app/ui/library_page.py" line="149"/>
+        <source>Imported</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="177"/>
+        <source>Update to {0}</source>
+        <translation>更新到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="233"/>
+        <location filename="../../app/ui/library_page.py" line="254"/>
         <source>Export GPT</source>
         <translation>导出 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="172" />
         <source>GPT files (*.json)</source>
-        <translation>GPT 文件 (*.json)</translation>
+        <translation type="vanished">GPT 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="182" />
         <source>Could not write {0}: {1}</source>
-        <translation>无法写入 {0}：{1}</translation>
+        <translation type="vanished">无法写入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="184" />
         <source>Exported {0} to {1}.</source>
-        <translation>已将 {0} 导出到 {1}。</translation>
+        <translation type="vanished">已将 {0} 导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="187" />
+        <location filename="../../app/ui/library_page.py" line="328"/>
         <source>Uninstall GPT</source>
         <translation>卸载 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="203" />
+        <location filename="../../app/ui/library_page.py" line="344"/>
         <source>Delete “{0}”? Its conversations stay in the history.</source>
         <translation>删除“{0}”？它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="205" />
+        <location filename="../../app/ui/library_page.py" line="346"/>
         <source>Uninstall “{0}”? Its model file is deleted too when no other GPT uses it; its conversations stay in the history.</source>
         <translation>卸载“{0}”？如果没有其他 GPT 使用它的模型文件，该文件也会被删除；它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="222" />
+        <location filename="../../app/ui/library_page.py" line="363"/>
         <source>Uninstalling {0}…</source>
         <translation>正在卸载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="231" />
+        <location filename="../../app/ui/library_page.py" line="372"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -586,63 +1047,82 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="33" />
-        <location filename="../../app/ui/main_window.py" line="61" />
+        <location filename="../../app/ui/main_window.py" line="40"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source>GPT Shelf</source>
         <translation>GPT Shelf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="42" />
+        <location filename="../../app/ui/main_window.py" line="48"/>
+        <source>Sections</source>
+        <translation>栏目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="52"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="43" />
+        <location filename="../../app/ui/main_window.py" line="53"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="44" />
+        <location filename="../../app/ui/main_window.py" line="54"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="45" />
+        <location filename="../../app/ui/main_window.py" line="55"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="46" />
+        <location filename="../../app/ui/main_window.py" line="56"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85" />
+        <location filename="../../app/ui/main_window.py" line="97"/>
         <source>Data folder: {0}</source>
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="107" />
+        <location filename="../../app/ui/main_window.py" line="120"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in Chats; the Store has more, each marked with whether it fits this machine.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：GPT 安装好之后无需联网即可对话，你的对话也只保存在本机。入门 GPT“Scratchpad”已在“对话”中就绪；商店里还有更多 GPT，每个都标明了是否适合这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111" />
+        <location filename="../../app/ui/main_window.py" line="125"/>
+        <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. Start in the Store: each GPT is marked with whether it fits this machine, and one install is all it takes.</source>
+        <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：安装 GPT 后无需联网即可对话，对话记录也只保存在本机。从商店开始吧：每个 GPT 都标明了能否在这台电脑上运行，安装一次即可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="130"/>
         <source>Got it</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152" />
-        <source>The new language applies the next time GPT Shelf starts.</source>
-        <translation>新语言将在下次启动 GPT Shelf 时生效。</translation>
+        <location filename="../../app/ui/main_window.py" line="179"/>
+        <source>The new language applies as soon as the running tasks finish.</source>
+        <translation>正在运行的任务结束后即切换到新语言。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157" />
+        <location filename="../../app/ui/main_window.py" line="194"/>
+        <source>The interface language was changed.</source>
+        <translation>界面语言已切换。</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time GPT Shelf starts.</source>
+        <translation type="vanished">新语言将在下次启动 GPT Shelf 时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>Installed {0}; open Chats to talk to it.</source>
         <translation>已安装 {0}；打开“对话”即可开始交谈。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162" />
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>The starter GPT “Scratchpad” is ready to chat offline.</source>
         <translation>入门 GPT“Scratchpad”已就绪，可离线对话。</translation>
     </message>
@@ -650,417 +1130,1002 @@
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="99" />
+        <location filename="../../app/ui/chat/message_view.py" line="99"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="99" />
+        <location filename="../../app/ui/chat/message_view.py" line="99"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="101" />
+        <location filename="../../app/ui/chat/message_view.py" line="101"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="102" />
+        <location filename="../../app/ui/chat/message_view.py" line="102"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="103" />
+        <location filename="../../app/ui/chat/message_view.py" line="103"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="143" />
+        <location filename="../../app/ui/chat/message_view.py" line="112"/>
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/message_view.py" line="112"/>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/message_view.py" line="144"/>
         <source>Stopped — the reply so far is kept.</source>
         <translation>已停止——已保留目前的回复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="145" />
+        <location filename="../../app/ui/chat/message_view.py" line="146"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="145" />
+        <location filename="../../app/ui/chat/message_view.py" line="146"/>
         <source>Failed.</source>
         <translation>失败。</translation>
     </message>
 </context>
 <context>
-    <name>ModelsPage</name>
+    <name>MessageView</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51" />
-        <source>Name</source>
-        <translation>名称</translation>
+        <location filename="../../app/ui/chat/message_view.py" line="172"/>
+        <source>Messages</source>
+        <translation>消息列表</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="34"/>
+        <location filename="../../app/ui/wizard/model_page.py" line="41"/>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51" />
-        <source>Architecture</source>
-        <translation>架构</translation>
+        <location filename="../../app/ui/wizard/model_page.py" line="35"/>
+        <source>The model your GPT runs on. Smaller models answer faster; larger ones know more.</source>
+        <translation>你的 GPT 所运行的模型。较小的模型回答更快，较大的模型懂得更多。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51" />
+        <location filename="../../app/ui/wizard/model_page.py" line="41"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="52" />
+        <location filename="../../app/ui/wizard/model_page.py" line="41"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="52" />
+        <location filename="../../app/ui/wizard/model_page.py" line="41"/>
+        <source>Fits here?</source>
+        <translation>是否适合本机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="42"/>
+        <source>Installed models</source>
+        <translation>已安装的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="44"/>
+        <source>No model is installed yet. Get one from the Store, or search Hugging Face for any GGUF model.</source>
+        <translation>还没有安装模型。请从商店获取，或在 Hugging Face 上搜索任意 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="50"/>
+        <source>Get a model from the Store…</source>
+        <translation>从商店获取模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="52"/>
+        <source>Search Hugging Face…</source>
+        <translation>搜索 Hugging Face…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="106"/>
+        <source>The model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="155"/>
+        <source>Could not work out whether the models fit: {0}</source>
+        <translation>无法判断这些模型是否适合本机：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="160"/>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="161"/>
+        <source>Fits</source>
+        <translation>适合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="161"/>
+        <source>Tight</source>
+        <translation>偏紧</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="161"/>
+        <source>Won&apos;t fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="176"/>
+        <source>Get a model</source>
+        <translation>获取模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/model_page.py" line="183"/>
+        <source>Install a model here and close this window: it is selected for your GPT. Installing a GPT from the store also installs its model.</source>
+        <translation>在这里安装模型后关闭此窗口，它就会被选为你的 GPT 所用的模型。从商店安装 GPT 也会同时安装它的模型。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="51"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="51"/>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="51"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="51"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="52"/>
         <source>Used by</source>
         <translation>使用者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="63" />
+        <location filename="../../app/ui/models_page.py" line="56"/>
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="66" />
+        <location filename="../../app/ui/models_page.py" line="59"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="94" />
+        <location filename="../../app/ui/models_page.py" line="53"/>
+        <location filename="../../app/ui/models_page.py" line="88"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="95" />
+        <location filename="../../app/ui/models_page.py" line="61"/>
+        <source>Make a GPT…</source>
+        <translation>创建 GPT…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="89"/>
         <source>GGUF files in the store, checked before llama.cpp ever opens them. Drop .gguf files here to import them.</source>
         <translation>商店中的 GGUF 文件，在 llama.cpp 打开之前都会先经过检查。把 .gguf 文件拖到这里即可导入。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="107" />
+        <location filename="../../app/ui/models_page.py" line="101"/>
         <source>(unused)</source>
         <translation>（未使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="132" />
+        <location filename="../../app/ui/models_page.py" line="135"/>
+        <source>{0} is saved; chat with it from My GPTs or Chats.</source>
+        <translation>{0} 已保存；可在“我的 GPT”或“对话”中与它对话。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="142"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="133" />
+        <location filename="../../app/ui/models_page.py" line="143"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="167" />
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="177"/>
+        <location filename="../../app/ui/models_page.py" line="186"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="185"/>
         <source>Importing {0}: {1} hashed…</source>
         <translation>正在导入 {0}：已计算 {1} 的哈希…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="184" />
+        <location filename="../../app/ui/models_page.py" line="194"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="230" />
+        <location filename="../../app/ui/models_page.py" line="240"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="247" />
+        <location filename="../../app/ui/models_page.py" line="257"/>
         <source>Delete the model “{0}” ({1}) from this computer?</source>
         <translation>从这台电脑删除模型“{0}”（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="260" />
+        <location filename="../../app/ui/models_page.py" line="270"/>
         <source>The model was removed from the catalog, but {0} could not be deleted ({1}).</source>
         <translation>模型已从目录中移除，但无法删除 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="263" />
+        <location filename="../../app/ui/models_page.py" line="273"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
 </context>
 <context>
-    <name>SettingsPage</name>
+    <name>ParametersPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="59" />
-        <source>Settings</source>
-        <translation>设置</translation>
+        <location filename="../../app/ui/wizard/parameters.py" line="57"/>
+        <location filename="../../app/ui/wizard/parameters.py" line="168"/>
+        <source>Parameters</source>
+        <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="61" />
-        <source>Engine and hub changes apply to the next model load and the next start.</source>
-        <translation>引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
+        <location filename="../../app/ui/wizard/parameters.py" line="58"/>
+        <source>How the GPT writes. The defaults suit most GPTs.</source>
+        <translation>GPT 生成文字的方式。默认值适合大多数 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="75" />
+        <location filename="../../app/ui/wizard/parameters.py" line="68"/>
+        <source>&amp;Temperature:</source>
+        <translation>温度(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="68"/>
+        <source>Top &amp;p:</source>
+        <translation>Top &amp;p：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="68"/>
+        <source>Top &amp;k:</source>
+        <translation>Top &amp;k：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="69"/>
+        <source>&amp;Min p:</source>
+        <translation>&amp;Min p：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="69"/>
+        <source>&amp;Repeat penalty:</source>
+        <translation>重复惩罚(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="70"/>
+        <source>Longest &amp;reply (tokens):</source>
+        <translation>最长回复（词元）(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="70"/>
+        <source>&amp;Context length:</source>
+        <translation>上下文长度(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="88"/>
+        <source>Optional, one per line; \n is a line break</source>
+        <translation>可选，每行一个；\n 表示换行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="91"/>
+        <source>&amp;Stop strings:</source>
+        <translation>停止字符串(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="95"/>
+        <source>Use my own chat template</source>
+        <translation>使用自己的对话模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="97"/>
+        <location filename="../../app/ui/wizard/parameters.py" line="113"/>
+        <source>Chat template</source>
+        <translation>对话模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="109"/>
+        <source>Template preview</source>
+        <translation>模板预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="161"/>
+        <source>The chat template</source>
+        <translation>对话模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="163"/>
+        <source>Stop string</source>
+        <translation>停止字符串</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="163"/>
+        <source>Stop strings</source>
+        <translation>停止字符串</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="165"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="165"/>
+        <source>Top p</source>
+        <translation>Top p</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="165"/>
+        <source>Top k</source>
+        <translation>Top k</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="166"/>
+        <source>Min p</source>
+        <translation>Min p</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="166"/>
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="167"/>
+        <source>Longest reply</source>
+        <translation>最长回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="167"/>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="173"/>
+        <source>The chat template cannot be used: {0}</source>
+        <translation>无法使用该对话模板：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="195"/>
+        <source>Choose a model to see how it is prompted.</source>
+        <translation>选择模型后即可查看它收到的提示词格式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="214"/>
+        <source>your own template</source>
+        <translation>你自己的模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="214"/>
+        <source>the model&apos;s own template</source>
+        <translation>模型自带的模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="215"/>
+        <source>a standard “{0}” template (the model has none)</source>
+        <translation>标准的“{0}”模板（该模型没有自带模板）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="216"/>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="217"/>
+        <source>A sample conversation as the model sees it, with {0}. Replies stop at: {1}.</source>
+        <translation>模型所看到的示例对话，使用的是{0}。回复的停止字符串：{1}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/parameters.py" line="220"/>
+        <source>This template has no system role: the instructions go into the first message.</source>
+        <translation>此模板没有系统角色：指令会放进第一条消息。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewsPanel</name>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="100"/>
+        <source>Like on the hub</source>
+        <translation>在 Hub 上点赞</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="105"/>
+        <source>Your reviews</source>
+        <translation>你的评价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="110"/>
+        <source> ★</source>
+        <translation> ★</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="111"/>
+        <source>Stars</source>
+        <translation>星级</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="113"/>
+        <source>What did you think of it?</source>
+        <translation>你觉得怎么样？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="114"/>
+        <source>Review text</source>
+        <translation>评价内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="115"/>
+        <source>Also publish to the hub</source>
+        <translation>同时发布到 Hub</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="116"/>
+        <source>Posts the review as a discussion on the GPT&apos;s hub page; needs a hub token in Settings.</source>
+        <translation>将评价作为讨论发布到该 GPT 的 Hub 页面；需要在设置中填写 Hub 令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="118"/>
+        <source>Post review</source>
+        <translation>发表评价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="124"/>
+        <source>Publish again</source>
+        <translation>重新发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="132"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="136"/>
+        <source>Reviews on the hub</source>
+        <translation>Hub 上的评价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="159"/>
+        <source>Reviews</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="164"/>
+        <source>On the hub</source>
+        <translation>Hub 上</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="208"/>
+        <source>♥ Liked</source>
+        <translation>♥ 已赞</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="208"/>
+        <source>♡ Like</source>
+        <translation>♡ 点赞</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="211"/>
+        <source>♥ Liked · {0}</source>
+        <translation>♥ 已赞 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="211"/>
+        <source>♡ Like · {0}</source>
+        <translation>♡ 点赞 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="215"/>
+        <source>{0} likes on the hub</source>
+        <translation>Hub 上有 {0} 个赞</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="229"/>
+        <source>The hub&apos;s like count could not be read: {0}</source>
+        <translation>无法读取 Hub 上的点赞数：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="253"/>
+        <source>♥ Liking…</source>
+        <translation>♥ 正在点赞…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="253"/>
+        <source>♡ Unliking…</source>
+        <translation>♡ 正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="275"/>
+        <source>Log in to the hub in Settings to like GPTs.</source>
+        <translation>请先在设置中登录 Hub，才能给 GPT 点赞。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="277"/>
+        <source>The hub cannot be reached, so nothing was sent. Check your connection and try again.</source>
+        <translation>无法连接 Hub，什么也没有发送。请检查网络后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="279"/>
+        <source>The like was not sent: {0}</source>
+        <translation>点赞未发送：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="294"/>
+        <source>No reviews yet. Be the first.</source>
+        <translation>还没有评价，来写第一条吧。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="306"/>
+        <source>Could not save the review: {0}</source>
+        <translation>无法保存评价：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="314"/>
+        <source>Thanks, your review is saved.</source>
+        <translation>谢谢，你的评价已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="326"/>
+        <source>Saved here; publishing to the hub…</source>
+        <translation>已保存在本机，正在发布到 Hub…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="342"/>
+        <source>Saved here and published to the hub.</source>
+        <translation>已保存在本机并发布到 Hub。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="345"/>
+        <source>Your review is saved on this computer.</source>
+        <translation>你的评价已保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="347"/>
+        <source>It was not published: log in to the hub in Settings to publish reviews.</source>
+        <translation>未发布：请先在设置中登录 Hub 再发布评价。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="349"/>
+        <source>It was not published: the hub cannot be reached. Publish again when you are online.</source>
+        <translation>未发布：无法连接 Hub。联网后请重新发布。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="351"/>
+        <source>It was not published: {0}</source>
+        <translation>未发布：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="374"/>
+        <source>Loading reviews from the hub…</source>
+        <translation>正在从 Hub 加载评价…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="390"/>
+        <source>The hub refused your token, so its reviews could not be loaded. Log in again in Settings.</source>
+        <translation>Hub 拒绝了你的令牌，无法加载评价。请在设置中重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="393"/>
+        <source>You seem to be offline: the hub&apos;s reviews could not be loaded.</source>
+        <translation>你似乎处于离线状态：无法加载 Hub 上的评价。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="395"/>
+        <source>The hub&apos;s reviews could not be loaded: {0}</source>
+        <translation>无法加载 Hub 上的评价：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="408"/>
+        <source>No reviews on the hub yet.</source>
+        <translation>Hub 上还没有评价。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="418"/>
+        <source>— {0}, {1}</source>
+        <translation>— {0}，{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/reviews.py" line="418"/>
+        <source>— {0}</source>
+        <translation>— {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SavePage</name>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="23"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="100" />
+        <location filename="../../app/ui/wizard/save.py" line="24"/>
+        <source>Save the changes as a new version; the earlier versions are kept.</source>
+        <translation>将更改保存为新版本；之前的版本会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="25"/>
+        <source>Save your GPT; you can chat with it right away.</source>
+        <translation>保存你的 GPT，保存后即可与它对话。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="36"/>
+        <source>Saving</source>
+        <translation>正在保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="40"/>
+        <source>&amp;What changed:</source>
+        <translation>改动(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="53"/>
+        <source>Name: {0}</source>
+        <translation>名称：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="54"/>
+        <source>Model: {0}</source>
+        <translation>模型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="55"/>
+        <source>Conversation starters: {0} · example turns: {1} · knowledge files: {2}</source>
+        <translation>开场白：{0} · 示例消息：{1} · 知识库文件：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="62"/>
+        <source>Changed files.</source>
+        <translation>文件有改动。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="63"/>
+        <source>Nothing changed; saving keeps version {0}.</source>
+        <translation>没有改动；保存后仍为版本 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="64"/>
+        <source>Changes since version {0}: {1}</source>
+        <translation>自版本 {0} 以来的改动：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="81"/>
+        <source>Fix the step “{0}” first: {1}</source>
+        <translation>请先修正“{0}”步骤：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/save.py" line="94"/>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="62"/>
+        <location filename="../../app/ui/settings_page.py" line="77"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Engine and hub changes apply to the next model load and the next start.</source>
+        <translation type="vanished">引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="79"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="100"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="102" />
+        <location filename="../../app/ui/settings_page.py" line="102"/>
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="104" />
+        <location filename="../../app/ui/settings_page.py" line="104"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="106" />
+        <location filename="../../app/ui/settings_page.py" line="106"/>
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="107" />
+        <location filename="../../app/ui/settings_page.py" line="107"/>
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="108" />
+        <location filename="../../app/ui/settings_page.py" line="108"/>
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="111" />
+        <location filename="../../app/ui/settings_page.py" line="113"/>
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="113" />
+        <location filename="../../app/ui/settings_page.py" line="109"/>
+        <location filename="../../app/ui/settings_page.py" line="115"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="116" />
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117" />
+        <location filename="../../app/ui/settings_page.py" line="117"/>
+        <location filename="../../app/ui/settings_page.py" line="120"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121" />
+        <location filename="../../app/ui/settings_page.py" line="125"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="122" />
+        <location filename="../../app/ui/settings_page.py" line="122"/>
+        <location filename="../../app/ui/settings_page.py" line="126"/>
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="126" />
+        <location filename="../../app/ui/settings_page.py" line="130"/>
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="129" />
+        <location filename="../../app/ui/settings_page.py" line="134"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="131" />
+        <location filename="../../app/ui/settings_page.py" line="137"/>
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="132" />
+        <location filename="../../app/ui/settings_page.py" line="136"/>
+        <location filename="../../app/ui/settings_page.py" line="138"/>
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134" />
+        <location filename="../../app/ui/settings_page.py" line="140"/>
+        <location filename="../../app/ui/settings_page.py" line="141"/>
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="137" />
+        <location filename="../../app/ui/settings_page.py" line="145"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="139" />
+        <location filename="../../app/ui/settings_page.py" line="147"/>
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="141" />
+        <location filename="../../app/ui/settings_page.py" line="143"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="148" />
+        <location filename="../../app/ui/settings_page.py" line="64"/>
+        <source>Engine changes apply to the next model load; hub changes apply at once.</source>
+        <translation>引擎设置在下次加载模型时生效；Hub 设置立即生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="111"/>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="133"/>
+        <source>Hub endpoint</source>
+        <translation>Hub 地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="153"/>
+        <source>Save and sync the store now</source>
+        <translation>保存并立即同步商店</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="159"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="151" />
-        <location filename="../../app/ui/settings_page.py" line="157" />
+        <location filename="../../app/ui/settings_page.py" line="162"/>
+        <location filename="../../app/ui/settings_page.py" line="168"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="151" />
+        <location filename="../../app/ui/settings_page.py" line="162"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="152" />
+        <location filename="../../app/ui/settings_page.py" line="163"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="155" />
+        <location filename="../../app/ui/settings_page.py" line="166"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="161" />
+        <location filename="../../app/ui/settings_page.py" line="172"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="165" />
+        <location filename="../../app/ui/settings_page.py" line="176"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="169" />
+        <location filename="../../app/ui/settings_page.py" line="180"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="170" />
+        <location filename="../../app/ui/settings_page.py" line="181"/>
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="171" />
+        <location filename="../../app/ui/settings_page.py" line="182"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172" />
+        <location filename="../../app/ui/settings_page.py" line="183"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="175" />
+        <location filename="../../app/ui/settings_page.py" line="186"/>
         <source>Back up the catalog now</source>
         <translation>立即备份目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="201" />
-        <location filename="../../app/ui/settings_page.py" line="335" />
+        <location filename="../../app/ui/settings_page.py" line="212"/>
+        <location filename="../../app/ui/settings_page.py" line="347"/>
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="202" />
-        <location filename="../../app/ui/settings_page.py" line="371" />
+        <location filename="../../app/ui/settings_page.py" line="213"/>
+        <location filename="../../app/ui/settings_page.py" line="383"/>
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="236" />
+        <location filename="../../app/ui/settings_page.py" line="247"/>
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="237" />
+        <location filename="../../app/ui/settings_page.py" line="248"/>
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="237" />
+        <location filename="../../app/ui/settings_page.py" line="248"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="239" />
+        <location filename="../../app/ui/settings_page.py" line="250"/>
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="240" />
+        <location filename="../../app/ui/settings_page.py" line="251"/>
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="246" />
+        <location filename="../../app/ui/settings_page.py" line="257"/>
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="264" />
+        <location filename="../../app/ui/settings_page.py" line="275"/>
         <source>Saved a copy as {0}</source>
         <translation>已保存副本：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="298" />
+        <location filename="../../app/ui/settings_page.py" line="309"/>
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="300" />
+        <location filename="../../app/ui/settings_page.py" line="311"/>
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="312" />
+        <location filename="../../app/ui/settings_page.py" line="323"/>
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="323" />
+        <location filename="../../app/ui/settings_page.py" line="335"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="336" />
+        <location filename="../../app/ui/settings_page.py" line="348"/>
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="356" />
+        <location filename="../../app/ui/settings_page.py" line="368"/>
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="364" />
+        <location filename="../../app/ui/settings_page.py" line="376"/>
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="365" />
+        <location filename="../../app/ui/settings_page.py" line="377"/>
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="373" />
+        <location filename="../../app/ui/settings_page.py" line="385"/>
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="397" />
+        <location filename="../../app/ui/settings_page.py" line="415"/>
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>
@@ -1068,120 +2133,267 @@
 <context>
     <name>StorePage</name>
     <message>
-        <location filename="../../app/ui/store/page.py" line="61" />
+        <location filename="../../app/ui/store/page.py" line="63"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="65" />
+        <location filename="../../app/ui/store/page.py" line="67"/>
         <source>Search GPTs (any language)…</source>
         <translation>搜索 GPT（任何语言）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="73" />
+        <location filename="../../app/ui/store/page.py" line="69"/>
+        <source>Search GPTs</source>
+        <translation>搜索 GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/page.py" line="76"/>
+        <source>Sort by</source>
+        <translation>排序方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/page.py" line="77"/>
         <source>Relevance</source>
         <translation>相关度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="73" />
+        <location filename="../../app/ui/store/page.py" line="77"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="74" />
+        <location filename="../../app/ui/store/page.py" line="78"/>
         <source>Likes</source>
         <translation>点赞</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="74" />
+        <location filename="../../app/ui/store/page.py" line="78"/>
         <source>Downloads</source>
         <translation>下载量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="75" />
+        <location filename="../../app/ui/store/page.py" line="79"/>
         <source>Newest</source>
         <translation>最新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="75" />
+        <location filename="../../app/ui/store/page.py" line="79"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="78" />
+        <location filename="../../app/ui/store/page.py" line="82"/>
         <source>Fits this machine</source>
         <translation>适合本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="80" />
+        <location filename="../../app/ui/store/page.py" line="84"/>
         <source>Measuring free memory…</source>
         <translation>正在测量可用内存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="82" />
+        <location filename="../../app/ui/store/page.py" line="86"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="84" />
+        <location filename="../../app/ui/store/page.py" line="88"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="126" />
+        <location filename="../../app/ui/store/page.py" line="110"/>
+        <location filename="../../app/ui/store/page.py" line="130"/>
         <source>GPTs</source>
         <translation>GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="129" />
+        <location filename="../../app/ui/store/page.py" line="133"/>
         <source>Hugging Face</source>
         <translation>Hugging Face</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="185" />
+        <location filename="../../app/ui/store/page.py" line="189"/>
         <source>No GPTs match. Try other words or fewer filters.</source>
         <translation>没有匹配的 GPT。换个词或减少筛选条件试试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="200" />
+        <location filename="../../app/ui/store/page.py" line="204"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="226" />
+        <location filename="../../app/ui/store/page.py" line="230"/>
         <source>Free memory unknown: {0}</source>
         <translation>可用内存未知：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="248" />
+        <location filename="../../app/ui/store/page.py" line="252"/>
         <source>Syncing the store…</source>
         <translation>正在同步商店…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="262" />
-        <source>You're offline — showing the last synced store. ({0})</source>
+        <location filename="../../app/ui/store/page.py" line="266"/>
+        <source>You&apos;re offline — showing the last synced store. ({0})</source>
         <translation>你已离线——显示的是上次同步的商店。（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="265" />
-        <location filename="../../app/ui/store/page.py" line="282" />
+        <location filename="../../app/ui/store/page.py" line="269"/>
+        <location filename="../../app/ui/store/page.py" line="286"/>
         <source>Last sync failed.</source>
         <translation>上次同步失败。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="270" />
+        <location filename="../../app/ui/store/page.py" line="274"/>
         <source>Synced: {0} new, {1} changed, {2} removed.</source>
         <translation>已同步：新增 {0}，更新 {1}，移除 {2}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="273" />
+        <location filename="../../app/ui/store/page.py" line="277"/>
         <source>{0} listings were skipped as unreadable.</source>
         <translation>{0} 个条目无法读取，已跳过。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/page.py" line="280" />
+        <location filename="../../app/ui/store/page.py" line="284"/>
         <source>The sync failed — showing the last synced store. ({0})</source>
         <translation>同步失败——显示的是上次同步的商店。（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>TestPage</name>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="109"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="110"/>
+        <source>Chat with your GPT as it is now. Nothing here is saved.</source>
+        <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="116"/>
+        <source>Instructions</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <source>Instructions (change them and ask again):</source>
+        <translation>指令（修改后可再次提问）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="136"/>
+        <source>Test message</source>
+        <translation>测试消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="138"/>
+        <source>Message (Enter sends, Esc stops)</source>
+        <translation>输入消息（Enter 发送，Esc 停止）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="142"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="144"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="146"/>
+        <source>Start over</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="184"/>
+        <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
+        <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="193"/>
+        <source>Fix the step “{0}” first: {1}</source>
+        <translation>请先修正“{0}”步骤：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="239"/>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
+        <source>Writing…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="263"/>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="264"/>
+        <source>{0} tokens, {1:.1f} tokens/s.</source>
+        <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="266"/>
+        <source>The reply failed; see the message above.</source>
+        <translation>回复失败；请查看上方的消息。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="274"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsDialog</name>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="29"/>
+        <source>Versions of {0}</source>
+        <translation>{0} 的版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="31"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="31"/>
+        <source>Saved</source>
+        <translation>保存时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="31"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="31"/>
+        <source>What changed</source>
+        <translation>改动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="32"/>
+        <source>Versions</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="34"/>
+        <source>Roll back to this version</source>
+        <translation>回滚到此版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="53"/>
+        <source> (current)</source>
+        <translation>（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/versions_dialog.py" line="88"/>
+        <source>Rolled back: {0} is now version {1}.</source>
+        <translation>已回滚：{0} 现在是版本 {1}。</translation>
     </message>
 </context>
 </TS>

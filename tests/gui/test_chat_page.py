@@ -202,7 +202,7 @@ def test_rename_and_delete_a_conversation(qtbot, page, services, gpt, monkeypatc
     page.open_conversation(conversation.id)
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: ("New title", True)))
     page.conversations.rename(conversation.id, "Old title")
-    assert page.conversations.list.item(0).text() == "New title" and page.title.text() == "New title"
+    assert page.conversations.titles() == ["Today", "New title"] and page.title.text() == "New title"
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args, **kwargs: QMessageBox.StandardButton.Yes))
     page.conversations.delete(conversation.id, "New title")
     assert page.conversations.ids() == [] and page.conversation_id is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -65,11 +66,14 @@ def test_library_lists_a_gpt_with_its_model_opens_exports_and_deletes_it(qtbot, 
         qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     assert opened.args == [gpt.id]
 
-    target = tmp_path / "helper.gpt.json"
+    target = tmp_path / "helper.gptshelf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(page, "ask_with_model", lambda _gpt: False)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    exported = json.loads(target.read_text(encoding="utf-8"))
-    assert exported["id"] == gpt.id and exported["model_sha256"] == model.sha256
+    qtbot.waitUntil(lambda: page.file_job is None, timeout=30_000)
+    with zipfile.ZipFile(target) as package:
+        exported = json.loads(package.read("gpt.json"))
+    assert exported["name"] == gpt.name and exported["model"]["variants"][0]["sha256"] == model.sha256
 
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.uninstall_button, Qt.MouseButton.LeftButton)

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.core.paths import AppPaths
 from app.services.container import open_services
 from app.ui.application import create_window
+from app.ui.i18n import switch_language
 from app.ui.main_window import MainWindow
+from tests.support.store_data import INDEX_REPO, publish_index, publish_tiny_gpt
 
 
 @pytest.fixture
@@ -100,3 +103,68 @@ def test_the_welcome_shows_once(qtbot, services):
     qtbot.addWidget(again)
     again.show()
     assert not again.welcome.isVisible()
+
+
+def test_choosing_a_language_rebuilds_the_window_in_it_once_nothing_runs(qtbot, services):
+    app = QApplication.instance()
+    app.gptshelf_window = None
+    window, _job = create_window(services)
+    window.show()
+    window.show_section("settings")
+    settings = window.pages["settings"]
+    try:
+        settings.language.setCurrentIndex(settings.language.findData("zh_CN"))
+        qtbot.waitUntil(lambda: app.gptshelf_window is not None, timeout=30_000)  # after the settings' probes
+        chinese = app.gptshelf_window
+        assert chinese is not window and chinese.isVisible()
+        assert [chinese.sidebar.item(i).text() for i in range(2)] == ["对话", "商店"]
+        assert chinese.stack.currentWidget() is chinese.pages["settings"], "the same section, in Chinese"
+        assert services.settings().language == "zh_CN"
+        qtbot.waitUntil(lambda: not chinese.busy, timeout=30_000)
+
+        chinese.pages["chats"].runner = _Streaming()  # a reply is streaming: the window waits for it
+        english = chinese.pages["settings"].language
+        english.setCurrentIndex(english.findData("en"))
+        assert app.gptshelf_window is chinese and services.settings().language == "en"
+        assert chinese.statusBar().currentMessage()
+        chinese.pages["chats"].runner.done = True
+        qtbot.waitUntil(lambda: app.gptshelf_window is not chinese, timeout=10_000)
+        assert app.gptshelf_window.sidebar.item(0).text() == "Chats"
+    finally:
+        switch_language(app, "en")
+        (app.gptshelf_window or window).close()  # the windows it replaced are deleted already
+        app.gptshelf_window = None
+
+
+class _Streaming:
+    done = False
+
+    def cancel(self) -> None:
+        self.done = True
+
+
+def test_settings_save_the_hub_address_and_sync_the_store_with_it(qtbot, services, fake_hub, tiny_model):
+    publish_index(fake_hub, {"shards/0000.jsonl.gz": [publish_tiny_gpt(fake_hub, tiny_model)]})
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("settings")
+    settings = window.pages["settings"]
+    settings.hub_endpoint.setText(fake_hub.url)
+    settings.index_repo.setText(INDEX_REPO)
+    store = window.pages["store"]
+    qtbot.mouseClick(settings.sync_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is store and store.sync_job is not None
+    qtbot.waitUntil(lambda: store.sync_job is None, timeout=30_000)
+    assert services.settings().hub_endpoint == fake_hub.url
+    assert store.model.row_of("alice/tiny-helper") >= 0 and not store.banner.isVisible()
+    qtbot.waitUntil(lambda: not window.busy, timeout=30_000)
+
+
+@pytest.mark.parametrize("starter", [True, False])
+def test_the_welcome_names_scratchpad_only_when_the_starter_model_is_there(qtbot, services, monkeypatch, starter):
+    monkeypatch.setattr(type(services.starter), "available", lambda _self: starter)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    text = " ".join(label.text() for label in window.welcome.findChildren(QLabel))
+    assert ("Scratchpad" in text) is starter and ("Store" in text)

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QThreadPool, Qt
 
 from app.core.entities import DownloadProgress, Fit
-from app.core.paths import AppPaths
-from app.services.container import open_services
 from app.ui.jobs import Jobs
 from app.ui.store import StorePage
 from app.ui.store.listing_model import FitRole
-from tests.support.store_data import INDEX_REPO, publish_index, publish_tiny_gpt
+from tests.support.store_data import publish_index, publish_tiny_gpt
 
 TINY = "alice/tiny-helper"
 
 
 @pytest.fixture
-def services(gptshelf_home: Path, fake_hub):
-    with open_services(AppPaths(gptshelf_home), install_starter=False) as opened:
-        opened.catalog.save_settings(opened.settings().updated(hub_endpoint=fake_hub.url,
-                                                               store_index_repo=INDEX_REPO))
-        yield opened
+def services(hub_services):
+    return hub_services
 
 
 @pytest.fixture
@@ -127,6 +120,10 @@ def test_install_from_the_detail_view_shows_progress_and_installed(qtbot, tiny_l
     assert not panel.install_button.isVisible()
     assert services.gpts.get(TINY).name == "Tiny Helper"
     assert page.model.listing(page.model.row_of(TINY)).installed
+    assert panel.chat_button.isVisible(), "once installed, the next thing a person does is talk to it"
+    with qtbot.waitSignal(page.chat_requested) as wanted:
+        qtbot.mouseClick(panel.chat_button, Qt.MouseButton.LeftButton)
+    assert wanted.args == [TINY]
 
 
 def test_cancel_pauses_and_install_again_resumes(qtbot, tiny_listed, fake_hub, services):

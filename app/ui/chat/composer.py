@@ -1,8 +1,8 @@
 """Where the person writes: the message box, the GPT picker, Send/Stop, and starter chips.
 
-Enter sends and Shift+Enter starts a new line, as in every chat app; Esc stops a streaming reply so
-the keyboard alone is enough. Starters flow onto as many lines as they need (a small flow layout,
-since Qt has none built in).
+Enter sends and Shift+Enter starts a new line, as in every chat app; Esc stops a streaming reply and
+Tab moves on to the next control (never a tab character), so the keyboard alone is enough. Starters
+flow onto as many lines as they need (a small flow layout, since Qt has none built in).
 """
 
 from __future__ import annotations
@@ -46,8 +46,11 @@ class Composer(QWidget):
         self.gpt_picker = QComboBox()
         self.gpt_picker.setMinimumWidth(180)
         self.gpt_picker.setToolTip(self.tr("The GPT that answers"))
+        self.gpt_picker.setAccessibleName(self.tr("GPT"))
         self.gpt_picker.activated.connect(self._on_gpt_activated)
         self.edit = MessageEdit()
+        self.edit.setAccessibleName(self.tr("Message"))
+        self.edit.setTabChangesFocus(True)  # Tab moves on to Send, as in any form; no keyboard trap
         self.edit.setPlaceholderText(self.tr("Message (Enter sends, Shift+Enter for a new line, Esc stops)"))
         self.edit.setFixedHeight(80)
         self.edit.send_requested.connect(self._on_send)

@@ -1,30 +1,58 @@
-"""The conversations on the left: newest first, filtered by full-text search, renamed and deleted.
+"""The conversations on the left: pinned first, then grouped by day; full-text search, rename, pin, delete.
 
 Typing in the search box waits a moment before querying (one query per pause, not per key); the
-catalog's search is CJK-aware, so Chinese words match inside Chinese sentences.
+catalog's search is CJK-aware, so Chinese words match inside Chinese sentences. The list is a
+:class:`ConversationModel` in a ``QListView``; headings are painted smaller and dimmer by
+:class:`HeadingDelegate` and cannot be selected.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QInputDialog, QLineEdit, QListWidget, QListWidgetItem, QMenu, QMessageBox, QVBoxLayout, QWidget,
+    QAbstractItemView, QInputDialog, QLineEdit, QListView, QMenu, QMessageBox, QStyledItemDelegate,
+    QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
 
 from app.core.errors import KnownError
 from app.services.container import Services
+from app.ui.chat.conversation_model import ConversationModel, HeadingRole, IdRole, PinnedRole
 
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 200
-ID_ROLE = Qt.ItemDataRole.UserRole
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class HeadingDelegate(QStyledItemDelegate):
+    """Headings ("Pinned", "Today"…) small, bold and dim; chats as the style draws them."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        if not index.data(HeadingRole):
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        font = QFont(option.font)
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        rect = option.rect.adjusted(8, 6, -8, 0)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(index.data()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + (8 if index.data(HeadingRole) else 6))
 
 
 class ConversationList(QWidget):
     """Signals: opened(int) when a conversation is chosen, deleted(int) after one is deleted,
-    renamed(int) after a rename."""
+    renamed(int) after a rename or a pin change."""
 
     opened = Signal(int)
     deleted = Signal(int)
@@ -35,12 +63,21 @@ class ConversationList(QWidget):
         self.services = services
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search chats (Ctrl+K)"))
+        self.search.setAccessibleName(self.tr("Search chats"))
         self.search.setClearButtonEnabled(True)
-        self.list = QListWidget()
+        self.model = ConversationModel(self)
+        self.list = QListView()
+        self.list.setObjectName("conversations")
+        self.list.setAccessibleName(self.tr("Conversations"))
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(HeadingDelegate(self.list))
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setUniformItemSizes(False)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_context_menu)
-        self.list.itemActivated.connect(self._on_item)
-        self.list.itemClicked.connect(self._on_item)
+        self.list.activated.connect(self._on_index)
+        self.list.clicked.connect(self._on_index)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -58,58 +95,80 @@ class ConversationList(QWidget):
         self._timer.stop()
         selected = self.current_id()
         query = self.search.text().strip()
-        rows: list[tuple[int, str, str]] = []
-        if query:
-            seen: set[int] = set()
-            for hit in self.services.history.search(query):
-                if hit.message.conversation_id not in seen:
-                    seen.add(hit.message.conversation_id)
-                    rows.append((hit.message.conversation_id, hit.conversation_title, hit.snippet))
-        else:
-            rows = [(c.id, c.title, c.updated_at[:16].replace("T", " ")) for c in self.services.history.list()]
-        self.list.blockSignals(True)
-        self.list.clear()
-        for conversation_id, title, tip in rows:
-            item = QListWidgetItem(title or self.tr("Untitled"))
-            item.setData(ID_ROLE, conversation_id)
-            item.setToolTip(tip)
-            self.list.addItem(item)
+        try:
+            if query:
+                seen: set[int] = set()
+                hits: list[tuple[int, str, str]] = []
+                for hit in self.services.history.search(query):
+                    if hit.message.conversation_id not in seen:
+                        seen.add(hit.message.conversation_id)
+                        hits.append((hit.message.conversation_id, hit.conversation_title, hit.snippet))
+                self.model.show_hits(hits)
+            else:
+                self.model.show_grouped(self.services.history.list(), date.today())
+        except KnownError as exc:
+            log.warning("conversation list: %s", exc)
+            self.model.show_hits([])
         self.select(selected)
-        self.list.blockSignals(False)
 
     def ids(self) -> list[int]:
-        return [self.list.item(row).data(ID_ROLE) for row in range(self.list.count())]
+        """The chats in the order shown (headings left out)."""
+        return self.model.ids()
+
+    def titles(self) -> list[str]:
+        """Every row's text as shown, headings included (what a person reads top to bottom)."""
+        return [str(self.model.index(r).data()) for r in range(self.model.rowCount())]
 
     def current_id(self) -> int | None:
-        item = self.list.currentItem()
-        return item.data(ID_ROLE) if item is not None else None
+        index = self.list.currentIndex()
+        return index.data(IdRole) if index.isValid() else None
 
     def select(self, conversation_id: int | None) -> None:
         """Highlight a conversation without opening it again."""
-        blocked = self.list.blockSignals(True)
-        self.list.setCurrentRow(-1)
-        for row in range(self.list.count()):
-            if self.list.item(row).data(ID_ROLE) == conversation_id:
-                self.list.setCurrentRow(row)
-        self.list.blockSignals(blocked)
+        row = self.model.row_of(conversation_id)
+        selection = self.list.selectionModel()
+        blocked = selection.blockSignals(True)
+        if row < 0:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.Clear)
+        else:
+            self.list.setCurrentIndex(self.model.index(row))
+        selection.blockSignals(blocked)
 
-    @Slot(QListWidgetItem)
-    def _on_item(self, item: QListWidgetItem) -> None:
-        self.opened.emit(item.data(ID_ROLE))
+    @Slot(QModelIndex)
+    def _on_index(self, index: QModelIndex) -> None:
+        conversation_id = index.data(IdRole)
+        if conversation_id is not None:
+            self.opened.emit(conversation_id)
 
     @Slot(QPoint)
     def _on_context_menu(self, pos: QPoint) -> None:
-        item = self.list.itemAt(pos)
-        if item is None:
+        index = self.list.indexAt(pos)
+        conversation_id = index.data(IdRole) if index.isValid() else None
+        if conversation_id is None:
             return
+        title = str(index.data())
+        pinned = bool(index.data(PinnedRole))
         menu = QMenu(self)
+        pin = menu.addAction(self.tr("Unpin") if pinned else self.tr("Pin to top"))
         rename = menu.addAction(self.tr("Rename…"))
         delete = menu.addAction(self.tr("Delete…"))
         chosen = menu.exec(self.list.viewport().mapToGlobal(pos))
-        if chosen is rename:
-            self.rename(item.data(ID_ROLE), item.text())
+        if chosen is pin:
+            self.pin(conversation_id, not pinned)
+        elif chosen is rename:
+            self.rename(conversation_id, title)
         elif chosen is delete:
-            self.delete(item.data(ID_ROLE), item.text())
+            self.delete(conversation_id, title)
+
+    def pin(self, conversation_id: int, pinned: bool = True) -> None:
+        try:
+            self.services.history.pin(conversation_id, pinned=pinned)
+        except KnownError as exc:
+            QMessageBox.warning(self, self.tr("Pin chat"), str(exc))
+            return
+        self.refresh()
+        self.renamed.emit(conversation_id)
 
     def rename(self, conversation_id: int, title: str) -> None:
         new, ok = QInputDialog.getText(self, self.tr("Rename chat"), self.tr("Title:"), text=title)

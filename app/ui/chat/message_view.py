@@ -109,6 +109,7 @@ class MessageBubble(QFrame):
         for button in (self.copy_button, self.edit_button, self.regenerate_button):
             head.addWidget(button)
         self.body = MarkdownText()
+        self.body.setAccessibleName(self.tr("Your message") if role is Role.USER else self.tr("Reply"))
         self.status = QLabel()
         self.status.setObjectName("bubbleStatus")
         self.status.setWordWrap(True)
@@ -168,6 +169,7 @@ class MessageView(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName(self.tr("Messages"))
         inner = QWidget()
         self.column = QVBoxLayout(inner)
         self.column.setContentsMargins(12, 12, 12, 12)

@@ -106,9 +106,11 @@ class ChatPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        for keys, slot in (("Ctrl+N", self.new_chat), ("Ctrl+K", self.focus_search)):
+        # Window-wide while this page is shown (a hidden widget's shortcuts never fire), so they work
+        # wherever the focus is, the sidebar included, and not on the other pages.
+        for keys, slot in (("Ctrl+N", self.new_chat), ("Ctrl+K", self.focus_search), ("Esc", self.stop)):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
         self._show_empty()
 

@@ -1,7 +1,9 @@
-"""One store listing in full: what it is, which variant to fetch and whether it fits, reviews, install.
+"""One store listing in full: what it is, which variant to fetch and whether it fits, install, and its
+likes and reviews (here and on the hub, see :mod:`app.ui.store.reviews`).
 
 The header comes straight from the catalog (a single-row read), while the per-variant fit check runs
-as a Job because it may start an engine process to ask about the GPU (DESIGN §5).
+as a Job because it may start an engine process to ask about the GPU (DESIGN §5); so does everything
+the reviews panel asks the hub.
 """
 
 from __future__ import annotations
@@ -9,10 +11,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QScrollArea, QSpinBox,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.entities import FitReport, Listing
 from app.core.errors import KnownError
@@ -21,6 +20,7 @@ from app.services.container import Services
 from app.services.store import ListingDetails
 from app.ui.jobs import Job, Jobs
 from app.ui.store.install_panel import InstallPanel
+from app.ui.store.reviews import ReviewsPanel
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,13 @@ log = logging.getLogger(__name__)
 class DetailView(QWidget):
     """Signals:
         back(): the person wants the list again
-        installed(str) / uninstalled(str): a GPT id, relayed from the install panel
+        installed(str) / uninstalled(str) / chat_requested(str): a GPT id, relayed from the install panel
     """
 
     back = Signal()
     installed = Signal(str)
     uninstalled = Signal(str)
+    chat_requested = Signal(str)
 
     def __init__(self, services: Services, jobs: Jobs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,28 +63,20 @@ class DetailView(QWidget):
         self.install_panel = InstallPanel(services, jobs)
         self.install_panel.installed.connect(self._on_installed)
         self.install_panel.uninstalled.connect(self.uninstalled)
+        self.install_panel.chat_requested.connect(self.chat_requested)
 
-        self.reviews = QListWidget()
-        self.reviews.setMinimumHeight(120)
-        self.review_stars = QSpinBox()
-        self.review_stars.setRange(1, 5)
-        self.review_stars.setValue(5)
-        self.review_stars.setSuffix(self.tr(" ★"))
-        self.review_text = QLineEdit()
-        self.review_text.setPlaceholderText(self.tr("What did you think of it?"))
-        self.review_button = QPushButton(self.tr("Post review"))
-        self.review_button.clicked.connect(self.submit_review)
-        self.review_text.returnPressed.connect(self.submit_review)
-        self.review_status = QLabel()
+        self.reviews_panel = ReviewsPanel(services, jobs)
+        # The review widgets as the detail view has always named them (callers and tests use these).
+        self.reviews = self.reviews_panel.local_list
+        self.review_stars = self.reviews_panel.review_stars
+        self.review_text = self.reviews_panel.review_text
+        self.review_button = self.reviews_panel.review_button
+        self.review_status = self.reviews_panel.review_status
 
         facts = QFormLayout()
         facts.addRow(self.tr("Base model:"), self.model_label)
         facts.addRow(self.tr("Variant:"), self.variant_combo)
         facts.addRow("", self.fit_label)
-        form = QHBoxLayout()
-        form.addWidget(self.review_stars)
-        form.addWidget(self.review_text, 1)
-        form.addWidget(self.review_button)
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -93,12 +86,10 @@ class DetailView(QWidget):
         column.addWidget(self.starters)
         column.addLayout(facts)
         column.addWidget(self.install_panel)
-        column.addWidget(QLabel(self.tr("Reviews")))
-        column.addWidget(self.reviews)
-        column.addLayout(form)
-        column.addWidget(self.review_status)
+        column.addWidget(self.reviews_panel)
         column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName(self.tr("GPT details"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
@@ -135,8 +126,7 @@ class DetailView(QWidget):
         self.variant_combo.blockSignals(False)
         self.fit_label.setText(self.tr("Checking whether it fits this computer…"))
         self.install_panel.set_listing(listing.id, listing.installed, self.variant_combo.currentData)
-        self.review_status.clear()
-        self._fill_reviews(self._services.catalog.list_reviews(listing.id))
+        self.reviews_panel.set_listing(listing)
         store = self._services.store
         self.show_job = Job(lambda _report, _cancel: store.show(listing_id), name=f"show {listing_id}")
         self.show_job.signals.finished.connect(self._on_details)
@@ -167,24 +157,7 @@ class DetailView(QWidget):
         self.installed.emit(gpt_id)
 
     # --- reviews -------------------------------------------------------------------------------
-    def _fill_reviews(self, reviews: list) -> None:
-        self.reviews.clear()
-        for review in reviews:
-            stars = "★" * review.stars + "☆" * (5 - review.stars)
-            self.reviews.addItem(f"{stars}  {review.text}".rstrip())
-        if not reviews:
-            self.reviews.addItem(self.tr("No reviews yet. Be the first."))
-
     @Slot()
     def submit_review(self) -> None:
-        """Keep the review on this computer (one small catalog write) and show it at once."""
-        if self.listing is None:
-            return
-        try:
-            self._services.store.review(self.listing.id, self.review_stars.value(), self.review_text.text().strip())
-        except KnownError as exc:
-            self.review_status.setText(self.tr("Could not save the review: {0}").format(exc))
-            return
-        self.review_text.clear()
-        self.review_status.setText(self.tr("Thanks, your review is saved."))
-        self._fill_reviews(self._services.catalog.list_reviews(self.listing.id))
+        """Post the review typed in the form (kept here; published too if the person asked)."""
+        self.reviews_panel.submit_review()

@@ -46,11 +46,13 @@ class InstallPanel(QWidget):
         installed(str): the GPT id, once it is installed and verified
         uninstalled(str): the GPT id, once it is gone
         progressed(object): each DownloadProgress, for whoever shows it elsewhere (a status bar)
+        chat_requested(str): the GPT id, when the person wants to talk to the installed GPT
     """
 
     installed = Signal(str)
     uninstalled = Signal(str)
     progressed = Signal(object)
+    chat_requested = Signal(str)
 
     def __init__(self, services: Services, jobs: Jobs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +66,9 @@ class InstallPanel(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.retry_button = QPushButton(self.tr("Retry"))
         self.uninstall_button = QPushButton(self.tr("Uninstall"))
+        self.chat_button = QPushButton(self.tr("Chat"))
+        self.chat_button.setObjectName("primary")
+        self.chat_button.clicked.connect(lambda: self.chat_requested.emit(self._listing_id))
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.installed_label = QLabel(self.tr("Installed"))
@@ -79,7 +84,8 @@ class InstallPanel(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.installed_label)
-        for button in (self.install_button, self.cancel_button, self.retry_button, self.uninstall_button):
+        for button in (self.chat_button, self.install_button, self.cancel_button, self.retry_button,
+                       self.uninstall_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -196,6 +202,7 @@ class InstallPanel(QWidget):
     def _show_idle(self, *, installed: bool) -> None:
         self.is_installed = installed
         self.installed_label.setVisible(installed)
+        self.chat_button.setVisible(installed)
         self.install_button.setVisible(not installed)
         self.uninstall_button.setVisible(installed)
         self.cancel_button.setVisible(False)
@@ -205,6 +212,7 @@ class InstallPanel(QWidget):
 
     def _show_running(self) -> None:
         self.installed_label.setVisible(False)
+        self.chat_button.setVisible(False)
         self.install_button.setVisible(False)
         self.uninstall_button.setVisible(False)
         self.retry_button.setVisible(False)

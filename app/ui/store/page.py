@@ -45,9 +45,11 @@ class StorePage(QWidget):
     """Signals:
         gpt_installed(str): the id of a GPT just installed from the store
         model_installed(str): the sha256 of a plain model installed from the Hugging Face tab
+        chat_requested(str): a GPT id whose "Chat" button was pressed on its detail
     """
 
     gpt_installed = Signal(str)
+    chat_requested = Signal(str)
     model_installed = Signal(str)
 
     def __init__(self, services: Services, jobs: Jobs, parent: QWidget | None = None) -> None:
@@ -64,12 +66,14 @@ class StorePage(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(self.tr("Search GPTs (any language)…"))
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName(self.tr("Search GPTs"))
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_query)
         self.search_box.textChanged.connect(self.search_timer.start)
         self.sort_combo = QComboBox()
+        self.sort_combo.setAccessibleName(self.tr("Sort by"))
         for sort, label in ((ListingSort.RELEVANCE, self.tr("Relevance")), (ListingSort.RATING, self.tr("Rating")),
                             (ListingSort.LIKES, self.tr("Likes")), (ListingSort.DOWNLOADS, self.tr("Downloads")),
                             (ListingSort.NEWEST, self.tr("Newest")), (ListingSort.SIZE, self.tr("Size"))):
@@ -92,8 +96,6 @@ class StorePage(QWidget):
         self.banner = QLabel()
         self.banner.setObjectName("offlineBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel#offlineBanner { background: #fff3cd; color: #664d03; padding: 8px;"
-                                  " border: 1px solid #ffe69c; border-radius: 6px; }")
         self.banner.setVisible(False)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("pageNote")
@@ -105,6 +107,7 @@ class StorePage(QWidget):
         self.chip_row.setSpacing(6)
 
         self.view = QListView()
+        self.view.setAccessibleName(self.tr("GPTs"))
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setMovement(QListView.Movement.Static)
@@ -121,6 +124,7 @@ class StorePage(QWidget):
         self.detail.back.connect(self.show_list)
         self.detail.installed.connect(self._on_installed)
         self.detail.uninstalled.connect(self._on_uninstalled)
+        self.detail.chat_requested.connect(self.chat_requested)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._browse_widget(), self.tr("GPTs"))
