@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install screenshots translations clean
+.PHONY: run test install screenshots translations bench clean package package-test
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ test: $(STAMP)
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
+# Every benchmark: one table on stdout, docs/benchmarks.md rewritten. The first run builds llama-bench from the
+# llama.cpp sources in the llama-cpp-python sdist (a few minutes, cached in bench/.build/).
+bench: $(STAMP)
+	$(PY) -m bench.run_all
+
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m app.ui.screenshots docs/screenshots
 
@@ -31,6 +36,23 @@ screenshots: $(STAMP)
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate $$(find app/ui -name '*.py' | sort) -ts resources/translations/gptshelf_zh_CN.ts
 	$(VENV)/bin/pyside6-lrelease resources/translations/gptshelf_zh_CN.ts -qm resources/translations/gptshelf_zh_CN.qm
+
+# Installers (docs/install.md): the PyInstaller one-dir bundle dist/gptshelf/, then the .deb around it.
+PACKAGING := $(VENV)/.packaging
+DEB = dist/gptshelf_$$($(PY) -c 'import app; print(app.__version__)')_$$(dpkg --print-architecture).deb
+
+$(PACKAGING): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[package]'
+	touch $(PACKAGING)
+
+package: $(PACKAGING)
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/render_icons.py build/icons >/dev/null
+	$(PY) -m PyInstaller --noconfirm --log-level ERROR --distpath dist --workpath build/pyinstaller packaging/gptshelf.spec
+	packaging/linux/build_deb.sh dist/gptshelf dist build/icons
+
+# Installs the .deb with dpkg (as root), runs the installed `gptshelf --self-test` offscreen, removes it.
+package-test: package
+	packaging/linux/test_deb.sh $(DEB)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
