@@ -18,6 +18,7 @@ import importlib
 import logging
 import os
 import platform
+import re
 import sys
 import tempfile
 import traceback
@@ -33,6 +34,7 @@ MODULES = (
     "bench.gui_stall",
     "bench.cold_start",
     "bench.memory",
+    "bench.bundle",
 )
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
@@ -115,6 +117,24 @@ def markdown(sections: list[Section], header: list[str]) -> str:
                          f"{number(row.ours)} | {number(row.baseline)} | {row.unit} | {row.note} |")
         lines += ["", section.text, ""] if section.text else [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def split_sections(text: str) -> tuple[str, dict[str, str]]:
+    """A report's head (up to the first ``## ``) and its sections by title, in order."""
+    head, *parts = re.split(r"(?m)^(?=## )", text)
+    return head, {part.splitlines()[0][3:].strip(): part for part in parts}
+
+
+def merged(old: str, new: str) -> str:
+    """The old report with the sections ``new`` has replaced (``--only --write``); the header notes the date."""
+    old_head, old_sections = split_sections(old)
+    new_head, new_sections = split_sections(new)
+    for title, part in new_sections.items():
+        old_sections[title] = part
+    note = next((line for line in new_head.splitlines() if line.startswith("- Date:")), "")
+    stamp = f"\n- {', '.join(new_sections)}: re-run alone on {note[len('- Date: '):]}\n" if note else ""
+    return old_head.rstrip("\n") + stamp + "\n" + "".join(
+        part if part.endswith("\n\n") else part.rstrip("\n") + "\n\n" for part in old_sections.values()).rstrip() + "\n"
 
 
 # --- what it ran on ---------------------------------------------------------------------------
@@ -201,7 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     sections = collect(args.only)
     print_table(sections)
     if args.only is None or args.write:
-        REPORT.write_text(markdown(sections, header(load)), encoding="utf-8")
+        text = markdown(sections, header(load))
+        if args.only and REPORT.exists():
+            text = merged(REPORT.read_text(encoding="utf-8"), text)
+        REPORT.write_text(text, encoding="utf-8")
         print(f"\nwrote {REPORT}")
     return 0
 
