@@ -7,13 +7,14 @@ import hashlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psutil
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from app.core.entities import ChatChunk
 from app.engine.client import EngineClient
@@ -106,6 +107,37 @@ def send_and_wait(qtbot, page, text: str):
     with qtbot.waitSignal(page.reply_finished, timeout=REPLY_TIMEOUT_MS) as finished:
         qtbot.keyClick(page.composer.edit, Qt.Key.Key_Return)
     return finished.args[0]
+
+
+class TimerGaps:
+    """Every gap between two ticks of a precise GUI-thread timer, from ``start`` to ``stop``.
+
+    A stalled GUI thread shows as a long gap: the timer's tick waits for the event loop.
+    """
+
+    def __init__(self, interval_ms: int = 10) -> None:
+        self.gaps: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def worst(self) -> float:
+        return max(self.gaps)
 
 
 class EngineFreezer:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool, Qt, QTimer
+from PySide6.QtCore import QThreadPool, Qt
 from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
@@ -19,6 +18,7 @@ from app.services.container import open_services
 from app.ui.chat import ChatPage
 from app.ui.chat.message_view import MessageView
 from app.ui.jobs import Jobs
+from tests.gui.flow_helpers import TimerGaps
 
 REPLY_TIMEOUT_MS = 60_000
 LONG = GenerationParams(temperature=0.0, max_tokens=3000, context_length=4096)
@@ -226,23 +226,13 @@ def test_messages_render_markdown_with_styled_code_and_copy_to_the_clipboard(qtb
 def test_the_gui_thread_never_stalls_while_a_reply_streams(qtbot, page, services, gpt):
     services.gpts.update(gpt, params=GenerationParams(temperature=0.0, max_tokens=1000, context_length=4096))
     page.refresh()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
+    timer = TimerGaps(10)
     qtbot.keyClicks(page.composer.edit, LONG_PROMPT)
     timer.start()
     with qtbot.waitSignal(page.reply_finished, timeout=REPLY_TIMEOUT_MS) as finished:
         qtbot.keyClick(page.composer.edit, Qt.Key.Key_Return)
     timer.stop()
-    worst = max(gaps)
+    gaps, worst = timer.gaps, timer.worst
     print(f"\nstreamed {len(page.messages.last().text)} chars; worst GUI timer gap {worst * 1000:.1f} ms "
           f"over {len(gaps)} ticks")
     assert finished.args[0].result is not None and len(page.messages.last().text) > 200

@@ -9,14 +9,12 @@ must stay far below what a person notices as a freeze.
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QThreadPool
 
 from app.ui.jobs import Jobs
 from app.ui.main_window import MainWindow
 from tests.gui.flow_helpers import (
-    JOB_TIMEOUT_MS, LONG_PROMPT, click, click_sidebar, publish_long_gpt, send_and_wait,
+    JOB_TIMEOUT_MS, LONG_PROMPT, TimerGaps, click, click_sidebar, publish_long_gpt, send_and_wait,
 )
 from tests.support.store_data import publish_index
 from tests.support.tiny_gguf import CHATML_TEMPLATE, write_tiny_llama
@@ -60,24 +58,14 @@ def test_a_10ms_timer_keeps_ticking_while_a_reply_streams_and_a_download_runs(qt
         window.open_chat(CHATTING)
         chats = window.pages["chats"]
         assert window.stack.currentWidget() is chats and chats.composer.gpt_id() == CHATTING
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(tick)
+        timer = TimerGaps(10)
         timer.start()
         outcome = send_and_wait(qtbot, chats, LONG_PROMPT)
         timer.stop()
         still_downloading = not panel.progress.isHidden() and not panel.installed_label.isVisibleTo(panel)
         assert outcome.result is not None and outcome.result.completion_tokens > 500, outcome
         assert still_downloading, "the download ended before the reply: nothing ran side by side"
-        worst = max(gaps)
+        gaps, worst = timer.gaps, timer.worst
         print(f"\n{outcome.result.completion_tokens} tokens streamed during a download; worst gap of a 10 ms "
               f"timer {worst * 1000:.1f} ms over {len(gaps)} ticks")
         assert len(gaps) > 10
