@@ -31,7 +31,10 @@ from app.hub.client import HubClient
 from app.hub.errors import HubError, HubNotFound
 from app.hub.index_edit import MANIFEST_FILE, current_line, listing_line
 from app.hub.listing_format import parse_line
-from app.hub.publish import PUBLISH_TITLE, UNLIST_TITLE, GPTRepoPublisher, RepoState, Visibility, content_id, now_iso
+from app.hub.publish import (
+    PUBLISH_TITLE, UNLIST_TITLE, FileHash, GPTRepoPublisher, PublishCancelled, PublishEvent, PublishStep, RepoState,
+    Report, Visibility, check_cancel, hash_files, now_iso,
+)
 from app.manifest import GPTManifest, dump_manifest, parse_manifest
 from app.services.gpt_package import GPTPackages, is_local_model
 from app.services.install import Installer, Progress
@@ -41,7 +44,8 @@ from app.services.store import TokenMissing
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PublishResult", "Publisher", "Visibility"]
+# What the UI needs from the hub layer, which it may not import itself.
+__all__ = ["PublishCancelled", "PublishEvent", "PublishResult", "PublishStep", "Publisher", "Visibility"]
 
 README = "README.md"
 
@@ -74,8 +78,17 @@ class Publisher:
     packages: GPTPackages
     """Turns a GPT into its manifest and files, exactly as an export does."""
 
-    def publish(self, gpt_id: str, visibility: Visibility | str = Visibility.STORE) -> PublishResult:
+    def publish(self, gpt_id: str, visibility: Visibility | str = Visibility.STORE, *,
+                progress: Report | None = None, cancel: threading.Event | None = None) -> PublishResult:
+        """Put the GPT's current version on the hub with ``visibility``; see the module's docstring.
+
+        ``progress`` gets a :class:`PublishEvent` per step (files hashed and uploaded by bytes, then the
+        commit, the visibility, the pull request). ``cancel`` stops it with :class:`PublishCancelled`
+        and nothing changed on the hub, until the commit starts (or, when the hub already has this
+        version, until its visibility changes); after that the publish runs to its end.
+        """
         visibility = Visibility(visibility)
+        report = progress or (lambda _event: None)
         if not self.secrets.get(HF_TOKEN):
             raise TokenMissing("Publishing needs a hub token that can write: set one with `gptshelf hub login` "
                                "or in Settings.")
@@ -85,22 +98,29 @@ class Publisher:
             raise InvalidInput(f"The model of {gpt.name!r} was imported from this computer, so others could not "
                                "download it. Publish a GPT whose model comes from the hub (gptshelf hf install "
                                "REPO), or share this one as a file (gptshelf gpts export).")
+        report(PublishEvent(PublishStep.ACCOUNT))
         hub = GPTRepoPublisher(self.client())
         me = hub.account()
         repo_id = f"{me}/{repo_name(manifest)}"
         manifest = with_id(manifest, repo_id)
         files = repo_files(manifest, local_files)
         state = hub.state(repo_id)
-        if state is not None and self._check_version(repo_id, manifest, files, state):
+        hashes = hash_files(files, progress=report, cancel=cancel, what=gpt.name)
+        if state is not None and self._check_version(repo_id, manifest, hashes, state):
+            check_cancel(cancel, gpt.name)
             commit, url, changed = state.commit, f"{hub.endpoint}/{repo_id}", False
         else:
             pushed = hub.push(repo_id, files, message=f"{manifest.name} {manifest.version}",
-                              description=_last_change(manifest), state=state)
+                              description=_last_change(manifest), state=state, hashes=hashes, progress=report,
+                              cancel=cancel)
             commit, url, changed = pushed.commit, pushed.url, True
         private_now = state.private if state is not None else True  # a new repo starts private
         if (visibility is Visibility.PRIVATE) != private_now:
+            report(PublishEvent(PublishStep.VISIBILITY))
             hub.set_private(repo_id, visibility is Visibility.PRIVATE)
+        report(PublishEvent(PublishStep.LISTING))
         pr_url = self._listing(hub, repo_id, manifest, commit, visibility, me, gpt)
+        report(PublishEvent(PublishStep.DONE))
         log.info("published %s as %s@%s (%s)", gpt.id, repo_id, commit[:12], visibility.value)
         return PublishResult(gpt.id, repo_id, url, commit, manifest.version, visibility, changed, pr_url)
 
@@ -125,7 +145,7 @@ class Publisher:
         return self.installer.install_listing(listing, variant=variant, progress=progress, cancel=cancel)
 
     # --- steps ------------------------------------------------------------------------------
-    def _check_version(self, repo_id: str, manifest: GPTManifest, files: dict[str, bytes | Path],
+    def _check_version(self, repo_id: str, manifest: GPTManifest, hashes: dict[str, FileHash],
                        state: RepoState) -> bool:
         """True when the hub already has exactly this version; raises when it has it (or a newer one)
         with other content; False when this version is new there."""
@@ -141,7 +161,7 @@ class Publisher:
                                    f"{manifest.version}. Edit the GPT to make a newer version, then publish again.")
         if theirs.version != manifest.version:
             return False
-        if same_content(files, state):
+        if same_content(hashes, state):
             return True
         raise AlreadyPublished(f"Version {manifest.version} of {repo_id} is already on the hub with different "
                                "content. Edit the GPT to make a new version, then publish again.")
@@ -213,19 +233,11 @@ def repo_files(manifest: GPTManifest, local: dict[str, Path]) -> dict[str, bytes
     return files
 
 
-def same_content(files: dict[str, bytes | Path], state: RepoState) -> bool:
+def same_content(hashes: dict[str, FileHash], state: RepoState) -> bool:
     """Whether the hub's files are these (the card aside: a newer app may word it differently)."""
-    ours = {p for p in files if p != README}
+    ours = {p for p in hashes if p != README}
     theirs = {p for p in state.files if p not in (README, ".gitattributes")}
-    if ours != theirs:
-        return False
-    for path in ours:
-        source = files[path]
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        hub_id = state.files[path]
-        if hub_id not in (content_id(data, lfs=True), content_id(data, lfs=False)):
-            return False
-    return True
+    return ours == theirs and all(hashes[p].matches(state.files[p]) for p in ours)
 
 
 def model_card(manifest: GPTManifest) -> str:
