@@ -45,7 +45,8 @@ from app.services.store import TokenMissing
 log = logging.getLogger(__name__)
 
 # What the UI needs from the hub layer, which it may not import itself.
-__all__ = ["PublishCancelled", "PublishEvent", "PublishResult", "PublishStep", "Publisher", "Visibility"]
+__all__ = ["PublishCancelled", "PublishEvent", "PublishResult", "PublishStep", "PublishTarget", "Publisher",
+           "Visibility"]
 
 README = "README.md"
 
@@ -66,6 +67,21 @@ class PublishResult:
     """False when the hub already had exactly this version (nothing was uploaded)."""
     pr_url: str | None
     """The store index pull request opened (to list, update or unlist the GPT), if one was needed."""
+
+
+@dataclass(frozen=True)
+class PublishTarget:
+    """Where publishing a GPT would put it, and what the hub (and the synced store) hold of it now."""
+
+    gpt_id: str
+    account: str
+    repo_id: str
+    repo_url: str
+    published_version: str | None
+    """The version the hub has now; None when the repo does not exist yet (or holds no readable gpt.json)."""
+    visibility: Visibility | None
+    """As far as this machine can tell: private, public (``link``) or listed in the synced store; None: not
+    published yet."""
 
 
 @dataclass
@@ -89,15 +105,7 @@ class Publisher:
         """
         visibility = Visibility(visibility)
         report = progress or (lambda _event: None)
-        if not self.secrets.get(HF_TOKEN):
-            raise TokenMissing("Publishing needs a hub token that can write: set one with `gptshelf hub login` "
-                               "or in Settings.")
-        gpt = self.catalog.get_gpt(gpt_id)
-        manifest, local_files = self.packages.manifest_for(gpt)
-        if is_local_model(manifest):
-            raise InvalidInput(f"The model of {gpt.name!r} was imported from this computer, so others could not "
-                               "download it. Publish a GPT whose model comes from the hub (gptshelf hf install "
-                               "REPO), or share this one as a file (gptshelf gpts export).")
+        gpt, manifest, local_files = self._publishable(gpt_id)
         report(PublishEvent(PublishStep.ACCOUNT))
         hub = GPTRepoPublisher(self.client())
         me = hub.account()
@@ -123,6 +131,49 @@ class Publisher:
         report(PublishEvent(PublishStep.DONE))
         log.info("published %s as %s@%s (%s)", gpt.id, repo_id, commit[:12], visibility.value)
         return PublishResult(gpt.id, repo_id, url, commit, manifest.version, visibility, changed, pr_url)
+
+    def target(self, gpt_id: str) -> PublishTarget:
+        """Where :meth:`publish` would put the GPT (the token's account), and what is there now.
+
+        Refused like :meth:`publish` without a token, with a token that cannot write, or for a GPT whose
+        model is on no hub. Whether the GPT is in the store comes from the last store sync.
+        """
+        gpt, manifest, _files = self._publishable(gpt_id)
+        hub = GPTRepoPublisher(self.client())
+        me = hub.account()
+        repo_id = f"{me}/{repo_name(manifest)}"
+        state = hub.state(repo_id)
+        version = None
+        if state is not None and state.manifest is not None:
+            try:
+                version = parse_manifest(state.manifest, strict=False, source=repo_id).manifest.version
+            except BadManifest:
+                version = None
+        visibility = None
+        if state is not None:
+            visibility = Visibility.PRIVATE if state.private else Visibility.LINK
+            if not state.private and self._in_store(repo_id):
+                visibility = Visibility.STORE
+        return PublishTarget(gpt.id, me, repo_id, f"{hub.endpoint}/{repo_id}", version, visibility)
+
+    def _publishable(self, gpt_id: str) -> tuple[GPT, GPTManifest, dict[str, Path]]:
+        if not self.secrets.get(HF_TOKEN):
+            raise TokenMissing("Publishing needs a hub token that can write: set one with `gptshelf hub login` "
+                               "or in Settings.")
+        gpt = self.catalog.get_gpt(gpt_id)
+        manifest, local_files = self.packages.manifest_for(gpt)
+        if is_local_model(manifest):
+            raise InvalidInput(f"The model of {gpt.name!r} was imported from this computer, so others could not "
+                               "download it. Publish a GPT whose model comes from the hub (gptshelf hf install "
+                               "REPO), or share this one as a file (gptshelf gpts export).")
+        return gpt, manifest, local_files
+
+    def _in_store(self, repo_id: str) -> bool:
+        try:
+            self.catalog.get_listing(repo_id)
+        except NotFound:
+            return False
+        return True
 
     def install_repo(self, repo_id: str, *, variant: str | None = None, progress: Progress | None = None,
                      cancel: threading.Event | None = None) -> GPT:
