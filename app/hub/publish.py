@@ -33,15 +33,18 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+from typing import TYPE_CHECKING, Any
 
 from app.core.errors import KnownError
 from app.hub.client import HubClient
 from app.hub.errors import HubError, HubNotFound, HubUnauthorized, translated
 from app.hub.index_edit import current_line, edit_index, shard_lines
 from app.hub.sync import INDEX_FILE, parse_index
+
+if TYPE_CHECKING:
+    from huggingface_hub import CommitOperationAdd
+
+# huggingface_hub is imported where a call needs it, not with the app (see app/hub/client.py).
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +259,8 @@ class GPTRepoPublisher:
         ``hashes`` (from :func:`hash_files`) spare the client from reading the files again. ``cancel`` is
         honoured until the commit starts; a repo created here is deleted again when it stops early.
         """
+        from huggingface_hub import CommitOperationAdd, CommitOperationDelete  # noqa: PLC0415
+
         url = f"{self.endpoint}/{repo_id}"
         hashes = hashes if hashes is not None else hash_files(files, progress=progress, cancel=cancel, what=repo_id)
         check_cancel(cancel, repo_id)
@@ -354,6 +359,8 @@ class GPTRepoPublisher:
         Nothing is opened when the index already says that. Older open requests of ``me`` for this
         listing are closed as superseded either way.
         """
+        from huggingface_hub import CommitOperationAdd, CommitOperationDelete  # noqa: PLC0415
+
         commit, parsed, lines = index or self.read_index(index_repo)
         changes = edit_index(parsed, lines, listing_id, line)
         pr_url = None

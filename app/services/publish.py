@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.catalog import Catalog
-from app.core.entities import GPT, MemoryShape
+from app.core.entities import GPT, HubOrigin, MemoryShape
 from app.core.errors import BadManifest, InvalidInput, NotFound
 from app.core.settings import Settings
 from app.hub.client import HubClient
@@ -93,6 +93,8 @@ class Publisher:
     installer: Installer
     packages: GPTPackages
     """Turns a GPT into its manifest and files, exactly as an export does."""
+    known_origins: Callable[[], Sequence[HubOrigin]] = tuple
+    """Hub homes of model files that did not come from the hub here (the starter model from PyPI)."""
 
     def publish(self, gpt_id: str, visibility: Visibility | str = Visibility.STORE, *,
                 progress: Report | None = None, cancel: threading.Event | None = None) -> PublishResult:
@@ -105,9 +107,10 @@ class Publisher:
         """
         visibility = Visibility(visibility)
         report = progress or (lambda _event: None)
-        gpt, manifest, local_files = self._publishable(gpt_id)
+        client = self.client()
         report(PublishEvent(PublishStep.ACCOUNT))
-        hub = GPTRepoPublisher(self.client())
+        gpt, manifest, local_files = self._publishable(gpt_id, client)
+        hub = GPTRepoPublisher(client)
         me = hub.account()
         repo_id = f"{me}/{repo_name(manifest)}"
         manifest = with_id(manifest, repo_id)
@@ -138,8 +141,9 @@ class Publisher:
         Refused like :meth:`publish` without a token, with a token that cannot write, or for a GPT whose
         model is on no hub. Whether the GPT is in the store comes from the last store sync.
         """
-        gpt, manifest, _files = self._publishable(gpt_id)
-        hub = GPTRepoPublisher(self.client())
+        client = self.client()
+        gpt, manifest, _files = self._publishable(gpt_id, client)
+        hub = GPTRepoPublisher(client)
         me = hub.account()
         repo_id = f"{me}/{repo_name(manifest)}"
         state = hub.state(repo_id)
@@ -156,17 +160,40 @@ class Publisher:
                 visibility = Visibility.STORE
         return PublishTarget(gpt.id, me, repo_id, f"{hub.endpoint}/{repo_id}", version, visibility)
 
-    def _publishable(self, gpt_id: str) -> tuple[GPT, GPTManifest, dict[str, Path]]:
+    def _publishable(self, gpt_id: str, client: HubClient) -> tuple[GPT, GPTManifest, dict[str, Path]]:
+        """The GPT as it would be published (its model pinned to a hub repo), or why it cannot be."""
         if not self.secrets.get(HF_TOKEN):
             raise TokenMissing("Publishing needs a hub token that can write: set one with `gptshelf hub login` "
                                "or in Settings.")
         gpt = self.catalog.get_gpt(gpt_id)
         manifest, local_files = self.packages.manifest_for(gpt)
         if is_local_model(manifest):
-            raise InvalidInput(f"The model of {gpt.name!r} was imported from this computer, so others could not "
-                               "download it. Publish a GPT whose model comes from the hub (gptshelf hf install "
-                               "REPO), or share this one as a file (gptshelf gpts export).")
+            manifest = self._on_its_hub(manifest, gpt, client)
         return gpt, manifest, local_files
+
+    def _on_its_hub(self, manifest: GPTManifest, gpt: GPT, client: HubClient) -> GPTManifest:
+        """A model from this computer, pinned to its known hub repo at the current commit when the hub's
+        sha256 of the file is the model's; refused otherwise (others could not download it)."""
+        variant = manifest.variant()
+        origin = next((o for o in self.known_origins() if o.sha256 == variant.sha256), None)
+        refusal = (f"The model of {gpt.name!r} was imported from this computer, so others could not download it. "
+                   "Publish a GPT whose model comes from the hub (gptshelf hf install REPO), or share this one "
+                   "as a file (gptshelf gpts export --with-model).")
+        if origin is None:
+            raise InvalidInput(refusal)
+        try:
+            revision = client.head_commit(origin.repo)
+            hub_sha256 = client.file_ref(origin.repo, origin.file, revision=revision).sha256
+        except HubNotFound:
+            hub_sha256 = None
+        if hub_sha256 != variant.sha256:
+            raise InvalidInput(f"{refusal} ({client.endpoint} does not have it as {origin.repo}/{origin.file}.)")
+        data = json.loads(dump_manifest(manifest))
+        data["model"] = {"repo": origin.repo, "revision": revision, "default_variant": variant.quant,
+                         "variants": [{"file": origin.file, "quant": variant.quant, "size": variant.size,
+                                       "sha256": variant.sha256}]}
+        log.info("%s: its model is %s@%s/%s on the hub", gpt.id, origin.repo, revision[:12], origin.file)
+        return parse_manifest(json.dumps(data).encode("utf-8"), source=f"{gpt.name} (as {MANIFEST_FILE})").manifest
 
     def _in_store(self, repo_id: str) -> bool:
         try:

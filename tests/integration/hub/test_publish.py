@@ -3,6 +3,7 @@ installed on a second machine (another data folder, its own keyring entry)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
+from app.core.entities import HubOrigin
 from app.core.errors import KnownError
 from app.core.paths import AppPaths
 from app.hub.errors import HubError, HubNotFound, HubOffline, HubUnauthorized
@@ -214,6 +216,34 @@ def test_a_hub_file_that_is_not_what_gpt_json_pins_is_refused(hub, machine, tmp_
     with pytest.raises(KnownError, match="not the file its gpt.json pins"):
         bob.publisher.install_repo(GPT_REPO)
     assert bob.gpts.list() == []
+
+
+def test_a_model_from_this_computer_publishes_only_when_its_hub_repo_has_it(hub, machine, tiny_models):
+    """The starter model comes from PyPI, not the hub: a GPT on it is published pinned to the repo the
+    package names, once the hub's sha256 for that file is the model's (here a tiny model plays it)."""
+    alice = machine("alice", ALICE_TOKEN)
+    model = alice.models.import_gguf(tiny_models["plain"], name="Tiny starter")
+    gpt = alice.gpts.create("Pocket Helper", model.sha256, instructions="Answer briefly.")
+    with pytest.raises(KnownError, match="imported from this computer"):
+        alice.publisher.publish(gpt.id, "link")
+    origin = HubOrigin(model.sha256, "org/starter-GGUF", "starter-q4_k_m.gguf")
+    publisher = dataclasses.replace(alice.publisher, known_origins=lambda: (origin,))
+    with pytest.raises(KnownError, match="does not have it as org/starter-GGUF/starter-q4_k_m.gguf"):
+        publisher.publish(gpt.id, "link")
+    hub.add_repo(origin.repo, {origin.file: tiny_models["chatml"].read_bytes()})  # another file by that name
+    with pytest.raises(KnownError, match="does not have it as"):
+        publisher.publish(gpt.id, "link")
+    assert hub.count("POST", "/api/repos/create") == 0
+
+    revision = hub.add_repo(origin.repo, {origin.file: tiny_models["plain"].read_bytes()})
+    result = publisher.publish(gpt.id, "link")
+    published = json.loads(hub.files(result.repo_id)["gpt.json"])["model"]
+    assert (published["repo"], published["revision"], published["variants"][0]["file"]) == \
+        (origin.repo, revision, origin.file)
+    bob = machine("bob")
+    installed = bob.publisher.install_repo(result.repo_id)
+    assert installed.model_sha256 == model.sha256
+    assert bob.catalog.get_model(model.sha256).source == f"hub:{origin.repo}@{revision}/{origin.file}"
 
 
 def test_republishing_is_a_no_op_and_a_changed_same_version_is_refused(hub, machine, tmp_path):
