@@ -94,6 +94,17 @@ class ModelFile:
 
 
 @dataclass(frozen=True)
+class HubOrigin:
+    """Where a model file that did not come from the hub here is known to live on it (the starter model,
+    installed from PyPI): publishing a GPT on it pins that repo at its current commit, once the hub's
+    sha256 for the file is checked to be this one."""
+
+    sha256: str
+    repo: str
+    file: str
+
+
+@dataclass(frozen=True)
 class GenerationParams:
     """Sampling and context settings for one reply (a GPT's defaults, possibly overridden)."""
 

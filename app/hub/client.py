@@ -81,6 +81,10 @@ def configure_http(proxy: str) -> None:
     import huggingface_hub  # noqa: PLC0415
 
     huggingface_hub.constants.HF_HUB_DISABLE_TELEMETRY = True
+    # Its tqdm bars (LFS uploads) would print over our own progress on the terminal and to a GUI's stderr.
+    from huggingface_hub.utils import disable_progress_bars  # noqa: PLC0415
+
+    disable_progress_bars()
 
     def factory() -> httpx2.Client:
         client = huggingface_hub.utils._http.default_client_factory()

@@ -13,6 +13,12 @@ rules keep a failure from leaving something half-published:
 
 Every error becomes a :class:`app.hub.errors.HubError` with a sentence; a refused token says to log in
 with a token that can write.
+
+Progress comes as :class:`PublishEvent` values through a ``progress`` callback: each file hashed (once,
+streaming, by us: the client takes the sha256 we set instead of reading the file again) and uploaded
+(LFS files one by one through ``preupload_lfs_files``), then the commit, the visibility and the pull
+request. A ``cancel`` event is honoured up to the commit: a repo this publish created is deleted again
+and :class:`PublishCancelled` says nothing changed.
 """
 
 from __future__ import annotations
@@ -22,18 +28,23 @@ import enum
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete
-
+from app.core.errors import KnownError
 from app.hub.client import HubClient
 from app.hub.errors import HubError, HubNotFound, HubUnauthorized, translated
 from app.hub.index_edit import current_line, edit_index, shard_lines
 from app.hub.sync import INDEX_FILE, parse_index
+
+if TYPE_CHECKING:
+    from huggingface_hub import CommitOperationAdd
+
+# huggingface_hub is imported where a call needs it, not with the app (see app/hub/client.py).
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +54,107 @@ WRITE_TOKEN = ("Log in with a token that can write (a 'write' token from your hu
                "set with `gptshelf hub login`).")
 PUBLISH_TITLE = "Publish {id} {version}"
 UNLIST_TITLE = "Unlist {id}"
+
+
+_HASH_BLOCK = 4 * 2**20
+
+
+class PublishCancelled(KnownError):
+    """The person cancelled before the commit: nothing changed on the hub."""
+
+
+class PublishStep(enum.StrEnum):
+    """Where a publish is, in order."""
+
+    ACCOUNT = "account"
+    """Asking the hub whose token this is, and what the repo holds now."""
+    HASH = "hash"
+    """Hashing the files (``done``/``total``: bytes of all files)."""
+    UPLOAD = "upload"
+    """Uploading the files the hub lacks (``done``/``total``: bytes of all files; ``path``: the one now)."""
+    COMMIT = "commit"
+    """Committing them as one version: from here on a cancel is too late."""
+    VISIBILITY = "visibility"
+    """Making the repo private or public."""
+    LISTING = "listing"
+    """Opening the pull request on the store index (or finding it is not needed)."""
+    DONE = "done"
+
+
+_SHARE = {PublishStep.ACCOUNT: (0.0, 0.05), PublishStep.HASH: (0.05, 0.3), PublishStep.UPLOAD: (0.3, 0.85),
+          PublishStep.COMMIT: (0.85, 0.9), PublishStep.VISIBILITY: (0.9, 0.93), PublishStep.LISTING: (0.93, 1.0),
+          PublishStep.DONE: (1.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class PublishEvent:
+    """One step of a publish, for a progress bar and a status line."""
+
+    step: PublishStep
+    done: int = 0
+    total: int = 0
+    path: str = ""
+
+    @property
+    def fraction(self) -> float:
+        """How far the whole publish is, 0 to 1 (each step has its share; hashing and upload by bytes)."""
+        start, end = _SHARE[self.step]
+        inside = self.done / self.total if self.total else 0.0
+        return end if inside >= 1.0 else start + (end - start) * max(0.0, inside)
+
+    @property
+    def cancellable(self) -> bool:
+        """Whether a cancel still stops the publish with nothing changed (until the commit starts)."""
+        return self.step in (PublishStep.ACCOUNT, PublishStep.HASH, PublishStep.UPLOAD)
+
+
+Report = Callable[[PublishEvent], None]
+
+
+@dataclass(frozen=True)
+class FileHash:
+    """A file as the hub will know it: its size, sha256 (the LFS id) and git blob sha1 (the regular id)."""
+
+    size: int
+    sha256: str
+    git_sha1: str
+
+    def matches(self, hub_id: str) -> bool:
+        return hub_id in (self.sha256, self.git_sha1)
+
+
+def check_cancel(cancel: threading.Event | None, what: str) -> None:
+    if cancel is not None and cancel.is_set():
+        raise PublishCancelled(f"Publishing {what} was cancelled; nothing changed on the hub.")
+
+
+def hash_files(files: Mapping[str, bytes | Path], *, progress: Report | None = None,
+               cancel: threading.Event | None = None, what: str = "") -> dict[str, FileHash]:
+    """Every file's :class:`FileHash`, read once in blocks, reporting bytes and honouring ``cancel``."""
+    sizes = {p: len(src) if isinstance(src, bytes) else Path(src).stat().st_size for p, src in files.items()}
+    total = sum(sizes.values())
+    done = 0
+    hashes: dict[str, FileHash] = {}
+    for path, source in sorted(files.items()):
+        sha256 = hashlib.sha256()
+        sha1 = hashlib.sha1(b"blob %d\0" % sizes[path])
+        with contextlib.ExitStack() as stack:
+            if isinstance(source, bytes):
+                blocks: Iterator[bytes] = iter((source,))
+            else:
+                handle = stack.enter_context(Path(source).open("rb"))
+                blocks = iter(lambda h=handle: h.read(_HASH_BLOCK), b"")
+            for block in blocks:
+                check_cancel(cancel, what)
+                sha256.update(block)
+                sha1.update(block)
+                done += len(block)
+                if progress is not None:
+                    progress(PublishEvent(PublishStep.HASH, done, total, path))
+        hashes[path] = FileHash(sizes[path], sha256.hexdigest(), sha1.hexdigest())
+    if progress is not None:
+        progress(PublishEvent(PublishStep.HASH, total, total))
+    return hashes
 
 
 class Visibility(enum.StrEnum):
@@ -86,13 +198,6 @@ class ListingProposal:
     """The pull request opened, or None when the index already says the same."""
     closed: tuple[int, ...] = field(default=())
     """Older pull requests of this publisher for this listing, closed as superseded."""
-
-
-def content_id(data: bytes, *, lfs: bool) -> str:
-    """The id the hub reports for a file: sha256 for LFS files, ``git hash-object`` sha1 otherwise."""
-    if lfs:
-        return hashlib.sha256(data).hexdigest()
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 @contextlib.contextmanager
@@ -146,35 +251,65 @@ class GPTRepoPublisher:
         return RepoState(commit=str(info.sha), private=bool(info.private), files=files, manifest=manifest)
 
     def push(self, repo_id: str, files: Mapping[str, bytes | Path], *, message: str, description: str = "",
-             state: RepoState | None = None) -> PushResult:
+             state: RepoState | None = None, hashes: Mapping[str, FileHash] | None = None,
+             progress: Report | None = None, cancel: threading.Event | None = None) -> PushResult:
         """Make ``repo_id`` hold exactly ``files`` (plus the hub's own .gitattributes) in one commit.
 
         ``state`` is the repo as :meth:`state` saw it (None: it does not exist, so it is created, private).
+        ``hashes`` (from :func:`hash_files`) spare the client from reading the files again. ``cancel`` is
+        honoured until the commit starts; a repo created here is deleted again when it stops early.
         """
+        from huggingface_hub import CommitOperationAdd, CommitOperationDelete  # noqa: PLC0415
+
         url = f"{self.endpoint}/{repo_id}"
+        hashes = hashes if hashes is not None else hash_files(files, progress=progress, cancel=cancel, what=repo_id)
+        check_cancel(cancel, repo_id)
         created = state is None
         if created:
             with writing(f"Creating {repo_id}", self.endpoint):
                 self._client.api.create_repo(repo_id, private=True, exist_ok=True)
-        operations: list[Any] = [CommitOperationAdd(path, str(src) if isinstance(src, Path) else src)
-                                 for path, src in sorted(files.items())]
+        additions = []
+        for path, src in sorted(files.items()):
+            op = CommitOperationAdd(path, str(src) if isinstance(src, Path) else src)
+            op.upload_info.sha256 = bytes.fromhex(hashes[path].sha256)  # hashed once, by us
+            additions.append(op)
+        operations: list[Any] = list(additions)
         stale = sorted(set(state.files) - set(files) - KEEP) if state else []
         operations += [CommitOperationDelete(path) for path in stale]
         what = f"Uploading {repo_id}"
         try:
             with writing(what, self.endpoint):
                 try:
+                    self._upload(repo_id, additions, progress, cancel)
+                    if progress is not None:
+                        progress(PublishEvent(PublishStep.COMMIT))
                     info = self._client.api.create_commit(repo_id, operations, commit_message=message,
                                                           commit_description=description,
                                                           parent_commit=state.commit if state else None)
                 except ValueError as exc:  # refused metadata, LFS batch errors: the client's ValueErrors
                     raise HubError(f"{what}: the hub refused the upload ({exc}).") from exc
-        except HubError:
+        except (HubError, PublishCancelled):
             if created:
                 self._delete_quietly(repo_id)
             raise
         changed = state is None or info.oid != state.commit
         return PushResult(repo_id, url, info.oid, created, changed)
+
+    def _upload(self, repo_id: str, additions: list[CommitOperationAdd], progress: Report | None,
+                cancel: threading.Event | None) -> None:
+        """Upload the LFS files one at a time (the regular ones go inside the commit), so progress and
+        cancel work between files; a file the hub already has is not sent again."""
+        total = sum(op.upload_info.size for op in additions)
+        done = 0
+        for op in additions:
+            check_cancel(cancel, repo_id)
+            if progress is not None:
+                progress(PublishEvent(PublishStep.UPLOAD, done, total, op.path_in_repo))
+            self._client.api.preupload_lfs_files(repo_id, [op])
+            done += op.upload_info.size
+        if progress is not None:
+            progress(PublishEvent(PublishStep.UPLOAD, total, total))
+        check_cancel(cancel, repo_id)
 
     def set_private(self, repo_id: str, private: bool) -> None:
         with writing(f"Making {repo_id} {'private' if private else 'public'}", self.endpoint):
@@ -224,6 +359,8 @@ class GPTRepoPublisher:
         Nothing is opened when the index already says that. Older open requests of ``me`` for this
         listing are closed as superseded either way.
         """
+        from huggingface_hub import CommitOperationAdd, CommitOperationDelete  # noqa: PLC0415
+
         commit, parsed, lines = index or self.read_index(index_repo)
         changes = edit_index(parsed, lines, listing_id, line)
         pr_url = None

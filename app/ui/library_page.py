@@ -22,6 +22,7 @@ from app.core.errors import KnownError, NotFound
 from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
+from app.ui.publish_dialog import PublishDialog
 from app.ui.versions_dialog import VersionsDialog
 from app.ui.wizard import GPTWizard
 from app.ui.widgets import id_table, select_row_with, selected_value
@@ -33,10 +34,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 class LibraryPage(QWidget):
     """Signals: open_chat(str) with a GPT id; changed() after a GPT was added, updated, rolled back or
-    removed."""
+    removed; settings_requested() when the person asked for Settings (to set a hub token)."""
 
     open_chat = Signal(str)
     changed = Signal()
+    settings_requested = Signal()
 
     def __init__(self, services: Services, jobs: Jobs) -> None:
         super().__init__()
@@ -72,6 +74,12 @@ class LibraryPage(QWidget):
         self.update_button.clicked.connect(self.update_selected)
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(self.export_selected)
+        self.publish_button = QPushButton(self.tr("Publish…"))
+        self.publish_button.setToolTip(self.tr("Put this GPT on the hub: for you only, for anyone with the link, "
+                                               "or in the store."))
+        self.publish_button.clicked.connect(self.publish_selected)
+        self.publish_dialog: PublishDialog | None = None
+        """The publish dialog while it is open (tests reach it here)."""
         self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.clicked.connect(self.import_file)
         self.uninstall_button = QPushButton(self.tr("Uninstall"))
@@ -86,6 +94,7 @@ class LibraryPage(QWidget):
         buttons.addWidget(self.update_button)
         buttons.addWidget(self.versions_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.publish_button)
         buttons.addStretch(1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.import_button)
@@ -174,6 +183,7 @@ class LibraryPage(QWidget):
         self.edit_button.setEnabled(has and not busy)
         self.versions_button.setEnabled(has)
         self.export_button.setEnabled(has and not busy)
+        self.publish_button.setEnabled(has and not busy)
         self.import_button.setEnabled(not busy)
         self.uninstall_button.setEnabled(has and not busy)
         listed = None
@@ -226,6 +236,23 @@ class LibraryPage(QWidget):
         if dialog.rolled_back is not None:
             self.refresh()
             self.changed.emit()
+
+    @Slot()
+    def publish_selected(self) -> None:
+        """Open the publish dialog for the selected GPT; it publishes (and changes who can see it) in Jobs."""
+        gpt = self.selected_gpt()
+        if gpt is None:
+            return
+        dialog = PublishDialog(self.services, self.jobs, gpt, self)
+        dialog.settings_requested.connect(self.settings_requested)
+        self.publish_dialog = dialog
+        dialog.exec()
+        self.publish_dialog = None
+        dialog.deleteLater()
+        if dialog.published_result is not None:
+            result = dialog.published_result
+            self.status.setText(self.tr("{0} {1} is on the hub as {2}.").format(gpt.name, result.version,
+                                                                              result.repo_id))
 
     def ask_with_model(self, gpt: GPT) -> bool | None:
         """Whether the model goes into the file (None: cancelled). Without it the other machine needs

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.pages["store"].chat_requested.connect(self.open_chat)
         self.pages["library"].open_chat.connect(self.open_chat)
         self.pages["library"].changed.connect(lambda: self._refresh("chats", "models", "store"))
+        self.pages["library"].settings_requested.connect(lambda: self.show_section("settings"))
         self.pages["models"].changed.connect(lambda: self._refresh("library"))
         self.pages["settings"].theme_changed.connect(self._on_theme_changed)
         self.pages["settings"].language_changed.connect(self._on_language_changed)
