@@ -40,6 +40,43 @@ class ReplyOutcome:
     notices: list[str] = field(default_factory=list)
 
 
+class TextBatcher(QObject):
+    """Pieces of text added from a worker thread, emitted on the GUI thread as one batch every FLUSH_MS.
+
+    Signal: text(str), never empty.
+    """
+
+    text = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._pending: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def add(self, piece: str) -> None:
+        """Any thread: queue a piece for the next batch."""
+        with self._lock:
+            self._pending.append(piece)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Emit what is left and stop the timer (GUI thread)."""
+        self.flush()
+        self._timer.stop()
+
+    @Slot()
+    def flush(self) -> None:
+        with self._lock:
+            batch, self._pending = "".join(self._pending), []
+        if batch:
+            self.text.emit(batch)
+
+
 class ReplyRunner(QObject):
     """Runs ``make_stream()`` then iterates the stream in a :class:`Job`.
 
@@ -59,13 +96,10 @@ class ReplyRunner(QObject):
         super().__init__(parent)
         self._make_stream = make_stream
         self._history = history
-        self._lock = threading.Lock()
-        self._pending: list[str] = []
         self._stream: ReplyStream | None = None
         self._seen_text = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(FLUSH_MS)
-        self._timer.timeout.connect(self._flush)
+        self._batcher = TextBatcher(self)
+        self._batcher.text.connect(self._on_text)
         self.job = Job(self._work, name="chat reply")
         self.job.signals.progress.connect(self._on_progress)
         self.job.signals.finished.connect(self._on_finished)
@@ -73,7 +107,7 @@ class ReplyRunner(QObject):
         self.done = False
 
     def start(self, jobs: Jobs) -> None:
-        self._timer.start()
+        self._batcher.start()
         jobs.start(self.job)
 
     def cancel(self) -> None:
@@ -98,8 +132,7 @@ class ReplyRunner(QObject):
                 if cancel.is_set():  # Jobs.cancel_all() at exit reaches the engine this way
                     stream.cancel()
                 if isinstance(item, ChatChunk):
-                    with self._lock:
-                        self._pending.append(item.text)
+                    self._batcher.add(item.text)
                 elif isinstance(item, ChatResult):
                     outcome.result = item
         except KnownError as exc:
@@ -119,15 +152,12 @@ class ReplyRunner(QObject):
     def _on_progress(self, stream: object) -> None:
         self.started.emit(stream)
 
-    @Slot()
-    def _flush(self) -> None:
-        with self._lock:
-            batch, self._pending = "".join(self._pending), []
-        if batch:
-            if not self._seen_text:
-                self._seen_text = True
-                self.first_text.emit()
-            self.text.emit(batch)
+    @Slot(str)
+    def _on_text(self, batch: str) -> None:
+        if not self._seen_text:
+            self._seen_text = True
+            self.first_text.emit()
+        self.text.emit(batch)
 
     @Slot(object)
     def _on_finished(self, outcome: ReplyOutcome) -> None:
@@ -138,7 +168,6 @@ class ReplyRunner(QObject):
         self._end(ReplyOutcome(error=sentence))
 
     def _end(self, outcome: ReplyOutcome) -> None:
-        self._flush()
-        self._timer.stop()
+        self._batcher.stop()
         self.done = True
         self.finished.emit(outcome)

@@ -13,14 +13,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.core.entities import ChatChunk, ChatMessage, ChatResult, FinishReason, MessageStatus, Role
 from app.services.chat import PreviewStream
 from app.ui.chat.composer import MessageEdit, StarterChips
 from app.ui.chat.message_view import MessageBubble, MessageView
-from app.ui.chat.stream_worker import FLUSH_MS
+from app.ui.chat.stream_worker import TextBatcher
 from app.ui.jobs import Job, Jobs
 from app.ui.wizard.common import DraftPage, plain_text_edit
 
@@ -46,19 +46,16 @@ class PreviewRunner(QObject):
     def __init__(self, make_stream: Callable[[], PreviewStream], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._make_stream = make_stream
-        self._lock = threading.Lock()
-        self._pending: list[str] = []
         self._stream: PreviewStream | None = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(FLUSH_MS)
-        self._timer.timeout.connect(self._flush)
+        self._batcher = TextBatcher(self)
+        self._batcher.text.connect(self.text)
         self.job = Job(self._work, name="test chat reply")
         self.job.signals.finished.connect(self._end)
         self.job.signals.failed.connect(self._on_failed)
         self.done = False
 
     def start(self, jobs: Jobs) -> None:
-        self._timer.start()
+        self._batcher.start()
         jobs.start(self.job)
 
     def cancel(self) -> None:
@@ -75,16 +72,8 @@ class PreviewRunner(QObject):
             if cancel.is_set():
                 stream.cancel()
             if isinstance(item, ChatChunk):
-                with self._lock:
-                    self._pending.append(item.text)
+                self._batcher.add(item.text)
         return stream.result
-
-    @Slot()
-    def _flush(self) -> None:
-        with self._lock:
-            batch, self._pending = "".join(self._pending), []
-        if batch:
-            self.text.emit(batch)
 
     @Slot(str)
     def _on_failed(self, sentence: str) -> None:
@@ -93,8 +82,7 @@ class PreviewRunner(QObject):
 
     @Slot(object)
     def _end(self, result: object) -> None:
-        self._flush()
-        self._timer.stop()
+        self._batcher.stop()
         self.done = True
         self.finished.emit(result)
 
