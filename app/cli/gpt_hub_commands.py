@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from app.cli.output import Output
 from app.cli.store_commands import _DownloadBar
-from app.services.container import Services
-from app.services.publish import Visibility
+
+if TYPE_CHECKING:
+    from app.services.container import Services
 
 ACTIONS = ("publish", "install-repo")
+
+VISIBILITIES = ("private", "link", "store")
+"""The values of :class:`app.services.publish.Visibility`, spelled out so that parsing the command line
+(which the GUI's start does too) does not import the publishing code; a unit test keeps them equal."""
 
 VISIBILITY_HELP = ("private: only you (a private repo); link: anyone with the link (a public repo, not listed); "
                    "store: a public repo plus a pull request that lists it in the store (default)")
@@ -22,7 +28,7 @@ VISIBILITY_HELP = ("private: only you (a private repo); link: anyone with the li
 def add_parsers(gpts: argparse._SubParsersAction, json_flag) -> None:  # noqa: ANN001 - argparse internals
     publish = gpts.add_parser("publish", help="put a GPT on the hub under your account (needs a write token)")
     publish.add_argument("id", help="GPT id or name")
-    publish.add_argument("--visibility", choices=[v.value for v in Visibility], default=Visibility.STORE.value,
+    publish.add_argument("--visibility", choices=VISIBILITIES, default="store",
                          help=VISIBILITY_HELP)
     json_flag(publish)
     install = gpts.add_parser("install-repo", help="install a GPT straight from its hub repo (shared by link)")
@@ -32,6 +38,8 @@ def add_parsers(gpts: argparse._SubParsersAction, json_flag) -> None:  # noqa: A
 
 
 def run(args: argparse.Namespace, services: Services, out: Output) -> int:
+    from app.services.publish import Visibility  # noqa: PLC0415 - see VISIBILITIES
+
     if args.action == "publish":
         gpt = services.gpts.get(args.id)
         result = services.publisher.publish(gpt.id, Visibility(args.visibility))

@@ -23,11 +23,9 @@ from app.core.entities import (
 )
 from app.core.errors import BadGGUF, KnownError, NotFound
 from app.core.paths import AppPaths
-from app.ggufcheck import check_gguf
 from app.hub.client import HubClient
 from app.hub.download import Downloader, DownloadRequest
 from app.hub.errors import HubError
-from app.manifest import parse_manifest
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +106,8 @@ class Installer:
                 "variants": listing.variants, "default_variant": listing.default_variant,
             }
         raw = client.small_file(listing.repo, manifest_file, revision=listing.revision)
+        from app.manifest import parse_manifest  # noqa: PLC0415 - pydantic: only when installing
+
         manifest = parse_manifest(raw, strict=True, source=f"{listing.repo}/{manifest_file}").manifest
         if manifest.id != listing.id:
             raise HubError(f"{listing.repo} holds the GPT {manifest.id!r}, not the listed {listing.id!r}; "
@@ -147,6 +147,8 @@ class Installer:
         with self._slots:
             self.downloader.download(request, progress=progress, cancel=cancel)
         try:
+            from app.ggufcheck import check_gguf  # noqa: PLC0415 - gguf/numpy: only when installing
+
             info = check_gguf(target)
         except BadGGUF:
             target.unlink(missing_ok=True)

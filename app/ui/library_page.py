@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -23,8 +24,10 @@ from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
 from app.ui.versions_dialog import VersionsDialog
-from app.ui.wizard import GPTWizard
 from app.ui.widgets import id_table, select_row_with, selected_value
+
+if TYPE_CHECKING:
+    from app.ui.wizard import GPTWizard  # imported when the wizard opens: not on the start path
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +206,8 @@ class LibraryPage(QWidget):
 
     def open_wizard(self, gpt: GPT | None, *, model_sha256: str | None = None) -> GPT | None:
         """Make a GPT (``gpt`` None) or change one in the wizard; returns it as saved (None: cancelled)."""
+        from app.ui.wizard import GPTWizard  # noqa: PLC0415 - see the import at the top
+
         self.wizard = wizard = GPTWizard(self.services, self.jobs, gpt, model_sha256=model_sha256, parent=self)
         wizard.exec()
         saved, self.wizard = wizard.saved_gpt, None
