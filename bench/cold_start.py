@@ -30,6 +30,9 @@ GOAL = 2.5
 
 def probe_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # Bytecode may be written (the first, discarded run of each side writes it), as an installed app has
+    # it: with PYTHONDONTWRITEBYTECODE set, every start would compile the app's modules from source.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(GPTSHELF_HOME=str(home), QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
                PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1")
     return env

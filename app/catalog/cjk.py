@@ -23,6 +23,7 @@ left as written: it separates words either way, and excerpts of Chinese text sho
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -56,18 +57,29 @@ _CJK_RANGES = (
 _CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
 # A CJK character with any combining marks or variation selectors that follow it (が, 葛󠄀).
 _MARKS_CLASS = "\u0300-\u036f\u3099\u309a\ufe00-\ufe0f\U000e0100-\U000e01ef"
-_CJK_UNIT = re.compile(f"[{_CJK_CLASS}][{_MARKS_CLASS}]*")
+_CJK_UNIT = f"[{_CJK_CLASS}][{_MARKS_CLASS}]*"
 # CJK symbols and fullwidth punctuation, which NFKC would turn into ASCII punctuation.
 _KEEP_AS_WRITTEN = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+")
-_CJK_RUN = re.compile(f"(?:{_CJK_UNIT.pattern})+")
 _SEPARATORS = re.compile(f"{SEPARATOR}{{2,}}")
 _MAX_TERMS = 32
 _MAX_QUERY_CHARS = 500  # a pasted page is not a search; bound the work FTS5 is asked to do
 
 
+@functools.cache
+def _cjk_unit() -> re.Pattern[str]:
+    """The CJK patterns, compiled on first use: their large character classes take milliseconds to
+    compile, and the GUI's start opens the catalog without searching it (docs/benchmarks.md)."""
+    return re.compile(_CJK_UNIT)
+
+
+@functools.cache
+def _cjk_run() -> re.Pattern[str]:
+    return re.compile(f"(?:{_CJK_UNIT})+")
+
+
 def is_cjk(char: str) -> bool:
     """True for a character that is written without spaces around it and so is indexed alone."""
-    return _CJK_UNIT.fullmatch(char) is not None
+    return _cjk_unit().fullmatch(char) is not None
 
 
 def normalise(text: str) -> str:
@@ -85,7 +97,7 @@ def normalise(text: str) -> str:
 def segment(text: str) -> str:
     """The text as it is stored in a full-text index: normalised, every CJK character its own token."""
     normalised = normalise(text)
-    spaced = _CJK_UNIT.sub(lambda m: f"{SEPARATOR}{m.group(0)}{SEPARATOR}", normalised)
+    spaced = _cjk_unit().sub(lambda m: f"{SEPARATOR}{m.group(0)}{SEPARATOR}", normalised)
     return _SEPARATORS.sub(SEPARATOR, spaced).strip(SEPARATOR)
 
 
@@ -115,7 +127,7 @@ def fts_terms(user_text: str) -> list[str]:
     for piece in normalise(user_text[:_MAX_QUERY_CHARS]).split():
         for cjk, run in _runs(piece):
             if cjk:
-                chars = [unit for unit in _CJK_UNIT.findall(run) if _is_token_char(unit[0])]
+                chars = [unit for unit in _cjk_unit().findall(run) if _is_token_char(unit[0])]
                 if chars:
                     terms.append((True, _quote(" ".join(chars))))
             elif any(_is_token_char(c) for c in run):
@@ -132,7 +144,7 @@ def fts_terms(user_text: str) -> list[str]:
 def _runs(piece: str) -> Iterator[tuple[bool, str]]:
     """Split a whitespace-free piece into alternating CJK and other runs, in order."""
     position = 0
-    for match in _CJK_RUN.finditer(piece):
+    for match in _cjk_run().finditer(piece):
         if match.start() > position:
             yield False, piece[position : match.start()]
         yield True, match.group(0)

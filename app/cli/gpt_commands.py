@@ -8,14 +8,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.output import Output, human_size
 from app.core.entities import GPT
 from app.core.errors import InvalidInput
-from app.services.container import Services
-from app.services.gpt_package import is_local_model
 from app.services.semver import Bump
+
+if TYPE_CHECKING:
+    from app.services.container import Services
 
 ACTIONS = ("edit", "versions", "rollback", "export", "import")
 
@@ -144,6 +145,8 @@ def _rollback(args: argparse.Namespace, services: Services, out: Output) -> int:
 
 
 def _export(args: argparse.Namespace, services: Services, out: Output) -> int:
+    from app.services.gpt_package import is_local_model  # noqa: PLC0415 - parsing the command line stays light
+
     gpt = services.gpts.get(args.id)
     path = services.packages.export_gpt(gpt.id, Path(args.file), with_model=args.with_model)
     manifest, _files = services.packages.manifest_for(gpt)

@@ -12,13 +12,20 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from app.cli.output import Output
 from app.cli.store_commands import _DownloadBar
-from app.services.container import Services
 from app.services.publish import PublishEvent, PublishStep, Visibility
 
+if TYPE_CHECKING:
+    from app.services.container import Services
+
 ACTIONS = ("publish", "install-repo")
+
+VISIBILITIES = ("private", "link", "store")
+"""The values of :class:`app.services.publish.Visibility`, spelled out so that parsing the command line
+(which the GUI's start does too) does not import the publishing code; a unit test keeps them equal."""
 
 VISIBILITY_HELP = ("private: only you (a private repo); link: anyone with the link (a public repo, not listed); "
                    "store: a public repo plus a pull request that lists it in the store (default)")
@@ -27,7 +34,7 @@ VISIBILITY_HELP = ("private: only you (a private repo); link: anyone with the li
 def add_parsers(gpts: argparse._SubParsersAction, json_flag) -> None:  # noqa: ANN001 - argparse internals
     publish = gpts.add_parser("publish", help="put a GPT on the hub under your account (needs a write token)")
     publish.add_argument("id", help="GPT id or name")
-    publish.add_argument("--visibility", choices=[v.value for v in Visibility], default=Visibility.STORE.value,
+    publish.add_argument("--visibility", choices=VISIBILITIES, default="store",
                          help=VISIBILITY_HELP)
     json_flag(publish)
     install = gpts.add_parser("install-repo", help="install a GPT straight from its hub repo (shared by link)")

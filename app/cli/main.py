@@ -1,34 +1,43 @@
 """Parse the command line and run one command; with no command, open the GUI.
 
 Exit codes: 0 done, 1 a known error (the message says what to do), 2 bad usage, 70 a bug.
+
+With no command this is the GUI's start path: a command line of only the global options is read by a
+parser of only those (the full one, with every command, takes longer to build than the window's first
+page), and the commands, with the services they pull in, are imported when one runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
-import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import commands, gpt_commands, gpt_hub_commands, store_commands
+from app.cli.logfile import RotatingLog
 from app.core.errors import KnownError
 from app.core.paths import AppPaths
 
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
+def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
     parser.add_argument("--home", metavar="DIR", help="data folder (default: $GPTSHELF_HOME or the platform's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    parser.add_argument("--version", action="version", version=f"gptshelf {__version__}")
+    if version:
+        parser.add_argument("--version", action="version", version=f"gptshelf {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation end to end (window, catalog, a chat reply) in a temporary "
                              "data folder, print one line per check, exit 0 if all passed")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.cli import gpt_commands, gpt_hub_commands, store_commands  # noqa: PLC0415 - see the module docstring
+
+    parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
+    _global_options(parser, version=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     info = sub.add_parser("info", help="versions, data folder, llama.cpp backends and devices")
@@ -106,10 +115,27 @@ def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for programs")
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line as :func:`build_parser` reads it; one of only global options (the GUI's) is read
+    by a parser of just those, and anything else (a command, ``--help``, a mistake) by the full one."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    quick = argparse.ArgumentParser(prog="gptshelf", add_help=False, exit_on_error=False)
+    _global_options(quick, version=False)
+    quick.set_defaults(command=None)
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except argparse.ArgumentError:
+        rest = argv
+    return build_parser().parse_args(argv) if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    # In a frozen app the engine's spawned child is this executable run again: divert it before anything else.
-    multiprocessing.freeze_support()
-    args = build_parser().parse_args(argv)
+    if getattr(sys, "frozen", False):
+        # In a frozen app the engine's spawned child is this executable run again: divert it before anything else.
+        import multiprocessing  # noqa: PLC0415 - only a frozen app needs it this early
+
+        multiprocessing.freeze_support()
+    args = parse_args(argv)
     if args.self_test:
         from app.cli import selftest  # noqa: PLC0415 - its own temporary data folder, never the person's
 
@@ -121,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.ui.application import run_gui  # noqa: PLC0415 - Qt only when the GUI is wanted
 
             return run_gui(paths)
+        from app.cli import commands  # noqa: PLC0415 - see the module docstring
+
         return commands.run(args, paths)
     except KnownError as exc:
         sys.stderr.write(f"gptshelf: {exc}\n")
@@ -145,8 +173,7 @@ def _configure_logging(paths: AppPaths, *, verbose: bool) -> None:
     root.addHandler(console)
     try:
         paths.logs.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(paths.logs / "gptshelf.log", maxBytes=2_000_000,
-                                                            backupCount=3, encoding="utf-8")
+        file_handler = RotatingLog(paths.logs / "gptshelf.log")
     except OSError:
         return
     file_handler.setLevel(logging.INFO)

@@ -6,11 +6,14 @@ import argparse
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from app.cli.output import Output, human_count, human_size
 from app.core.entities import DownloadProgress, ListingQuery, ListingSort
-from app.services.container import Services
 from app.services.secrets import HF_TOKEN
+
+if TYPE_CHECKING:
+    from app.services.container import Services
 
 
 def add_parsers(sub: argparse._SubParsersAction, json_flag) -> None:  # noqa: ANN001 - argparse internals

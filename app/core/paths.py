@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "GPTShelf"
 HOME_VARIABLE = "GPTSHELF_HOME"
 
@@ -28,6 +26,8 @@ class AppPaths:
         elif environ.get(HOME_VARIABLE):
             home = Path(environ[HOME_VARIABLE])
         else:
+            import platformdirs  # noqa: PLC0415 - only without --home or GPTSHELF_HOME; not on every start
+
             home = platformdirs.user_data_path(APP_NAME, appauthor=False)
         return cls(home.expanduser().resolve())
 

@@ -8,17 +8,17 @@ reason, and the next request starts a fresh child.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import signal
 import threading
 from collections.abc import Iterator
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.entities import ChatChunk, ChatResult, EngineInfo, LoadedModel
 from app.core.errors import EngineCrashed, EngineError
-from app.engine import worker
 from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, WorkerError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class EngineClient:
     """One model's child process. Not started until the first request."""
 
     def __init__(self, *, log_level: int = logging.INFO) -> None:
+        import multiprocessing  # noqa: PLC0415 - with the first engine, not with the GUI's start
+
         self._context = multiprocessing.get_context("spawn")
         self._log_level = log_level
         self._lock = threading.RLock()
@@ -59,6 +61,8 @@ class EngineClient:
         # held forever when the child is killed mid-write, and the parent would hang on it.
         log_reader, log_writer = self._context.Pipe(duplex=False)
         parent, child = self._context.Pipe()
+        from app.engine import worker  # noqa: PLC0415 - the child's entry point; the parent runs none of it
+
         self._process = self._context.Process(
             target=worker.main, args=(child, self._cancel, log_writer, self._log_level),
             name="gptshelf-engine", daemon=True,
@@ -182,6 +186,8 @@ class EngineClient:
     def _receive(self, timeout: float | None = None) -> tuple[Reply, Any]:
         conn, process = self._conn, self._process
         assert conn is not None and process is not None
+        from multiprocessing.connection import wait  # noqa: PLC0415 - see __init__
+
         ready = wait([conn, process.sentinel], timeout)
         if conn in ready:
             try:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.core.entities import ChatMessage, GenerationParams
 from app.core.settings import GpuOffload
-from app.engine.templates import TemplateChoice
+
+if TYPE_CHECKING:  # a field's type only: the parent need not import jinja2 to send a request
+    from app.engine.templates import TemplateChoice
 
 
 @dataclass(frozen=True)

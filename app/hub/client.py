@@ -12,15 +12,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.core.entities import ListingVariant
 from app.hub.errors import HubError, translated
 
 if TYPE_CHECKING:
-    import httpx2
     from huggingface_hub import HfApi
 
 # huggingface_hub (with httpx, yaml, filelock, tqdm...) takes a fifth of a second to import: it is

@@ -23,7 +23,6 @@ from app.core.errors import InvalidInput, KnownError
 from app.core.settings import Settings
 from app.engine.client import EngineClient
 from app.engine.protocol import ChatRequest, LoadSpec
-from app.engine.templates import choose_template
 from app.services.engines import EnginePool
 from app.services.models import ModelLibrary
 
@@ -154,6 +153,8 @@ class ReplyStream:
             model = catalog.get_model(self.gpt.model_sha256)
             if model.info is None:
                 raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
+            from app.engine.templates import choose_template  # noqa: PLC0415 - jinja2: with the first reply
+
             template = choose_template(model.info, self.gpt.chat_template)
             engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
             self._engine = engine
@@ -217,6 +218,8 @@ class PreviewStream:
         model = self.service.catalog.get_model(self.gpt.model_sha256)
         if model.info is None:
             raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
+        from app.engine.templates import choose_template  # noqa: PLC0415 - jinja2: with the first reply
+
         template = choose_template(model.info, self.gpt.chat_template)
         engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
         self._engine = engine

@@ -10,8 +10,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import psutil
-
 from app.core.entities import EngineInfo, Fit, FitReport, Listing, ListingVariant
 from app.core.errors import KnownError
 from app.core.memory import human, kv_cache_bytes, overhead_bytes, verdict
@@ -22,7 +20,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class FitChecker:
     engine_info: Callable[[], EngineInfo]
-    free_ram: Callable[[], int] = field(default=lambda: int(psutil.virtual_memory().available))
+    free_ram: Callable[[], int] = field(default=lambda: _free_ram())
     _gpu_free: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -63,3 +61,9 @@ class FitChecker:
         return FitReport(verdict=result, needed_bytes=needed, weights_bytes=weights, kv_cache_bytes=kv,
                          overhead_bytes=extra, free_ram_bytes=ram, free_gpu_bytes=gpu, context_length=context,
                          explanation=sentence)
+
+
+def _free_ram() -> int:
+    import psutil  # noqa: PLC0415 - when memory is first asked about (a worker thread), not at start
+
+    return int(psutil.virtual_memory().available)

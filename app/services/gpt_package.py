@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,23 +30,20 @@ from app.ggufcheck import check_gguf
 from app.manifest import GPTManifest, Variant, dump_manifest, parse_manifest
 from app.manifest.safe_path import check_gguf_path
 from app.services.gpts import (
-    MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES, ascii_slug, content, manifest_fields, parse_hub_source, place_blob,
+    MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES, MAX_KNOWLEDGE_TOTAL, ascii_slug, content, manifest_fields, parse_hub_source, place_blob,
     reinstall_hint,
 )
 from app.services.package_reader import MANIFEST, MODEL_FOLDER, PackageReader, fold, open_package, refusal
 from app.services.semver import is_newer
+from app.services.staging import STALE_STAGING_SECONDS, remove_stale_staging
 
 SUFFIX = ".gptshelf"
 #: The manifest marks a model that is on no hub with the owner ``local`` and this commit.
 LOCAL_OWNER = "local"
 LOCAL_REVISION = "0" * 40
 ADAPTER_FILE = "adapter.gguf"
-MAX_KNOWLEDGE_TOTAL = 1024**3
 MAX_ADAPTER_BYTES = 8 * 1024**3
 MAX_MODEL_BYTES = 512 * 1024**3
-#: Staging folders an import or edit left behind when the app was killed; removed at start once this old.
-STAGING_PREFIXES = (".import-", ".gpt-edit-")
-STALE_STAGING_SECONDS = 24 * 3600
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1024 * 1024
 _REPO_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,95}", re.ASCII)
@@ -143,19 +139,8 @@ class GPTPackages:
         return f"{LOCAL_OWNER}/{stem}", LOCAL_REVISION, f"{stem}.gguf"
 
     def housekeeping(self, *, older_than: float = STALE_STAGING_SECONDS) -> int:
-        """Remove staging folders that a killed import or edit left in the data folder; returns how many.
-
-        Only old ones: a folder this young may belong to an import running in another process.
-        """
-        removed = 0
-        cutoff = time.time() - older_than
-        for folder in self.paths.home.glob(".*-*"):
-            if folder.name.startswith(STAGING_PREFIXES) and folder.is_dir() and not folder.is_symlink():
-                with contextlib.suppress(OSError):
-                    if folder.stat().st_mtime < cutoff:
-                        shutil.rmtree(folder)
-                        removed += 1
-        return removed
+        """Remove staging folders that a killed import or edit left in the data folder; returns how many."""
+        return remove_stale_staging(self.paths.home, older_than=older_than)
 
     # --- export ---------------------------------------------------------------------------------
     def export_gpt(self, gpt_id: str, target: Path, *, with_model: bool = False) -> Path:

@@ -23,7 +23,6 @@ from app.catalog import Catalog
 from app.core.entities import GPT, ChatMessage, GenerationParams, GPTFile, GPTSource, GPTVersion, ModelStatus
 from app.core.errors import BadManifest, FieldProblem, InvalidGPT, InvalidInput, NotFound
 from app.core.paths import AppPaths
-from app.manifest import SCHEMA_ID, Parameters, parse_manifest
 from app.manifest.safe_path import ICON_EXTENSIONS, KNOWLEDGE_EXTENSIONS
 from app.services.semver import Bump, next_version
 
@@ -35,6 +34,7 @@ MAX_CHANGELOG_BYTES = 8 * 1024
 #: The biggest icon and knowledge document a GPT may carry (an import refuses bigger ones too).
 MAX_ICON_BYTES = 2 * 1024 * 1024
 MAX_KNOWLEDGE_BYTES = 64 * 1024 * 1024
+MAX_KNOWLEDGE_TOTAL = 1024**3
 
 #: What a version is made of; id, source, version, changelog and the times describe it instead.
 CONTENT_FIELDS = (
@@ -325,6 +325,8 @@ def manifest_fields(gpt: GPT) -> dict[str, Any]:
     The model and adapter pins (repo, commit, file) come from the model files, not from the GPT,
     and are added by :mod:`app.services.gpt_package`.
     """
+    from app.manifest import SCHEMA_ID  # noqa: PLC0415 - pydantic: not on the GUI's start path
+
     params = gpt.params
     fields_: dict[str, Any] = {
         "schema": SCHEMA_ID, "version": gpt.version, "name": gpt.name, "description": gpt.description,
@@ -350,6 +352,8 @@ def check_gpt(gpt: GPT, *, known_as: str | None = None) -> None:
 
     ``known_as`` is the name the person knows the GPT by (its saved name, while the new one is checked).
     """
+    from app.manifest import parse_manifest  # noqa: PLC0415 - pydantic: not on the GUI's start path
+
     tree = manifest_fields(gpt)
     tree["id"] = "local/check"
     tree["model"] = _PLACEHOLDER_MODEL
@@ -426,6 +430,8 @@ def parse_hub_source(source: str) -> tuple[str, str, str] | None:
 def parameter_limits() -> dict[str, tuple[float, float]]:
     """``{field: (lowest, highest)}`` for each number in a GPT's parameters, from the manifest's rules,
     so a form's spin boxes allow exactly what a save accepts."""
+    from app.manifest import Parameters  # noqa: PLC0415 - pydantic: not on the GUI's start path
+
     limits: dict[str, tuple[float, float]] = {}
     for name, info in Parameters.model_fields.items():
         low = next((getattr(m, "ge", None) for m in info.metadata if getattr(m, "ge", None) is not None), None)

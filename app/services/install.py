@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.catalog import Catalog
 from app.core.entities import (
@@ -28,13 +28,13 @@ from app.core.entities import (
 )
 from app.core.errors import BadGGUF, InvalidInput, KnownError, NotFound
 from app.core.paths import AppPaths
-from app.ggufcheck import check_gguf
 from app.hub.client import HubClient
 from app.hub.download import Downloader, DownloadRequest
 from app.hub.errors import HubError
-from app.manifest import GPTManifest, parse_manifest
-from app.services.gpt_package import MAX_KNOWLEDGE_TOTAL
-from app.services.gpts import MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES
+from app.services.gpts import MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES, MAX_KNOWLEDGE_TOTAL
+
+if TYPE_CHECKING:
+    from app.manifest import GPTManifest
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,8 @@ class Installer:
                 "variants": listing.variants, "default_variant": listing.default_variant,
             }
         raw = client.small_file(listing.repo, manifest_file, revision=listing.revision)
+        from app.manifest import parse_manifest  # noqa: PLC0415 - pydantic: only when installing
+
         manifest = parse_manifest(raw, strict=True, source=f"{listing.repo}/{manifest_file}").manifest
         if manifest.id != listing.id:
             raise HubError(f"{listing.repo} holds the GPT {manifest.id!r}, not the listed {listing.id!r}; "
@@ -175,6 +177,8 @@ class Installer:
         target = self._download(client, repo, revision, variant.file, ref.url, sha256, ref.size or None,
                                 progress, cancel)
         try:
+            from app.ggufcheck import check_gguf  # noqa: PLC0415 - gguf/numpy: only when installing
+
             info = check_gguf(target)
         except BadGGUF:
             target.unlink(missing_ok=True)

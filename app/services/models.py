@@ -2,6 +2,9 @@
 
 A model's identity is its sha256; the store keeps one copy per content however many GPTs use it.
 Nothing reaches llama.cpp before the pure-Python GGUF check has passed.
+
+The GGUF check (gguf's constants, which import numpy) and the chat templates (jinja2) are imported by
+the calls that use them, not with this module, which the GUI's start imports for the GPT list.
 """
 
 from __future__ import annotations
@@ -20,8 +23,6 @@ from app.core.entities import (
 )
 from app.core.errors import InvalidInput, KnownError, TemplateError
 from app.core.paths import AppPaths
-from app.engine.templates import choose_template, render_chat
-from app.ggufcheck import check_gguf
 from app.services.fit import FitChecker
 from app.services.hashing import sha256_file
 
@@ -49,6 +50,8 @@ class ModelLibrary:
         ``known_sha256`` skips hashing for a file whose digest was verified moments ago by its maker
         (the starter package checks its own assembly).
         """
+        from app.ggufcheck import check_gguf  # noqa: PLC0415 - see the module docstring
+
         source = _existing_file(path)
         info = check_gguf(source)
         if info.vocab_only:
@@ -110,6 +113,8 @@ class ModelLibrary:
         """``messages`` rendered as the engine would prompt ``model_key`` (``override`` first, else the GGUF's
         template, else the fallback), with what would go wrong: a template that fails, or one after whose
         assistant turn comes nothing the reply stops at (``stop``: the GPT's own stop strings)."""
+        from app.engine.templates import choose_template, render_chat  # noqa: PLC0415 - see the module docstring
+
         info = self.get(model_key).info
         if info is None:
             raise KnownError(f"Model {model_key!r} has no recorded GGUF details; import it again.")
@@ -188,6 +193,8 @@ class TemplatePreview:
 
 def inspect_gguf(path: Path) -> ModelInfo:
     """Check a GGUF file without loading it (raises BadGGUF with the reason); needs no catalog."""
+    from app.ggufcheck import check_gguf  # noqa: PLC0415 - see the module docstring
+
     return check_gguf(_existing_file(path))
 
 

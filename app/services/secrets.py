@@ -2,15 +2,16 @@
 
 When the keyring has no usable backend, the token is kept for this session only and the person is
 told so, rather than being written somewhere in plain text.
+
+keyring is imported on the first read or write, not with this module: finding its backend loads
+plugins through entry points (a tenth of a second or more), which the app's start does not need.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 from app.core.errors import KnownError
 
@@ -29,6 +30,7 @@ class Secrets:
     def get(self, name: str) -> str | None:
         if name in self._session:
             return self._session[name]
+        keyring = _keyring()
         try:
             return keyring.get_password(self.service, name)
         except keyring.errors.NoKeyringError:
@@ -43,6 +45,7 @@ class Secrets:
         value = value.strip()
         if not value:
             raise KnownError("The token is empty.")
+        keyring = _keyring()
         try:
             keyring.set_password(self.service, name, value)
             self._session.pop(name, None)
@@ -55,12 +58,20 @@ class Secrets:
 
     def delete(self, name: str) -> None:
         self._session.pop(name, None)
+        keyring = _keyring()
         try:
             keyring.delete_password(self.service, name)
         except keyring.errors.PasswordDeleteError:
             pass
         except keyring.errors.KeyringError:
             log.warning("the keyring could not be changed", exc_info=True)
+
+
+def _keyring() -> ModuleType:
+    import keyring  # noqa: PLC0415 - see the module docstring
+    import keyring.errors  # noqa: PLC0415
+
+    return keyring
 
 
 def redact(text: str) -> str:

@@ -14,8 +14,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from app.catalog import Catalog
 from app.core.entities import GenerationParams, GPTSource, HubOrigin, ModelFile
 from app.core.errors import KnownError, NotFound
@@ -92,6 +90,8 @@ class Starter:
                                        name="Gemma 3 270M (Q4_K_M)", known_sha256=package.EXPECTED_SHA256)
 
     def _assembled(self, package: object) -> Path:
+        import platformdirs  # noqa: PLC0415 - only the first time, when the model is assembled
+
         folder = self.cache_folder or platformdirs.user_cache_path(APP_NAME, appauthor=False) / "starter"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / package.MODEL_NAME  # type: ignore[attr-defined]

@@ -21,10 +21,11 @@ from app.core.settings import Settings
 from app.hub.client import EMPTY_REVIEW, HubClient, HubModel, HubReview
 from app.hub.download import DownloadCancelled
 from app.hub.errors import HubError, HubOffline, HubUnauthorized
-from app.hub.sync import HUB, STARTER, StoreSync, SyncReport, read_starter, starter_sha256
+from app.hub.sync import HUB, StoreSync, SyncReport
 from app.services.fit import FitChecker
 from app.services.install import Installer, Progress
 from app.services.secrets import HF_TOKEN, Secrets
+from app.services.starter_catalog import load_starter_catalog
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +68,7 @@ class Store:
 
     def load_starter(self) -> ListingChanges:
         """Load the shipped starter catalog, once per version of the file (its sha256 is remembered)."""
-        known = self.catalog.shard_hashes(STARTER).get(self.starter_catalog.name)
-        if known is not None and known == starter_sha256(self.starter_catalog):
-            return ListingChanges()  # unchanged: not parsed again at every start
-        starter = read_starter(self.starter_catalog)
-        if starter is None or known == starter[0]:
-            return ListingChanges()
-        return self.catalog.apply_shards(STARTER, {self.starter_catalog.name: starter}, keep=[])
+        return load_starter_catalog(self.catalog, self.starter_catalog)
 
     def sync(self, *, progress: Callable[[int, int], None] | None = None,
              cancel: threading.Event | None = None) -> SyncReport:

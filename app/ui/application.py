@@ -1,11 +1,18 @@
-"""Start the GUI: one QApplication, the services, the main window; close models explicitly on exit."""
+"""Start the GUI: one QApplication, the services, the main window; close models explicitly on exit.
+
+What the first paint does not need waits for it (``MainWindow.first_painted``): the background jobs
+the first page starts are held until then, and the starter set-up and the data folder's housekeeping
+run on a worker thread after it. ``tests/gui/test_start_path.py`` checks what a start imports. A window
+that is not painted soon (started minimised, say) does not hold them back for longer than
+``PAINT_GRACE_MS``.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -13,10 +20,13 @@ from app.core.paths import AppPaths
 from app.services.container import Services, open_services
 from app.ui.i18n import install_translator, switch_language
 from app.ui.icons import app_icon
+from app.ui.jobs import Jobs
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
+
+PAINT_GRACE_MS = 3000
 
 
 class _StarterSignals(QObject):
@@ -24,7 +34,8 @@ class _StarterSignals(QObject):
 
 
 class _StarterJob(QRunnable):
-    """Assembling and registering the starter model takes seconds the first time: off the GUI thread."""
+    """Assembling and registering the starter model takes seconds the first time: off the GUI thread.
+    The data folder's housekeeping (leftover partial downloads and staging folders) goes first."""
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -32,6 +43,10 @@ class _StarterJob(QRunnable):
         self._services = services
 
     def run(self) -> None:
+        try:
+            self._services.housekeeping()
+        except Exception:  # noqa: BLE001 - a bug, logged; leftovers wait for the next start
+            log.exception("housekeeping of the data folder failed")
         added = False
         try:
             added = self._services.starter.ensure()
@@ -47,9 +62,9 @@ def prepare_app(app: QApplication, services: Services) -> None:
     app.gptshelf_translator = install_translator(app, settings.language)  # kept alive with the app
 
 
-def create_window(services: Services) -> tuple[MainWindow, _StarterJob]:
+def create_window(services: Services, jobs: Jobs | None = None) -> tuple[MainWindow, _StarterJob]:
     """The window and its first background job (not started, so a caller can connect to it first)."""
-    window = MainWindow(services)
+    window = MainWindow(services, jobs)
     window.language_switch_requested.connect(lambda language: rebuild_window(window, language))
     job = _StarterJob(services)
     job.setAutoDelete(False)
@@ -85,10 +100,20 @@ def run_gui(paths: AppPaths) -> int:
     services = open_services(paths, install_starter=False)
     services.recover()
     prepare_app(app, services)
-    window, starter = create_window(services)
+    jobs = Jobs()
+    jobs.hold()  # until the first paint (see the module docstring)
+    window, starter = create_window(services, jobs)
+    background = [starter]
+
+    def start_background() -> None:
+        jobs.release()
+        while background:
+            QThreadPool.globalInstance().start(background.pop())
+
+    window.first_painted.connect(start_background)
+    QTimer.singleShot(PAINT_GRACE_MS, window, start_background)
     try:
         window.show()
-        QThreadPool.globalInstance().start(starter)
         return app.exec()
     finally:
         window = getattr(app, "gptshelf_window", window)

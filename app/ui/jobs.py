@@ -68,17 +68,37 @@ class Job(QRunnable):
 
 
 class Jobs:
-    """The app's background jobs: started on a pool, kept alive until they finish, waited for at exit."""
+    """The app's background jobs: started on a pool, kept alive until they finish, waited for at exit.
+
+    While held (:meth:`hold`), started jobs wait and begin at :meth:`release`: the application holds
+    them until its window has painted, so the first paint does not share two cores with, say, the
+    store's free-memory probe (which starts an engine process) or the settings' folder-size walk.
+    """
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[Job] = set()
+        self._held: list[Job] | None = None
 
     def start(self, job: Job) -> Job:
         self._running.add(job)
         job.signals.done.connect(lambda: self._running.discard(job))
-        self._pool.start(job)
+        if self._held is not None:
+            self._held.append(job)
+        else:
+            self._pool.start(job)
         return job
+
+    def hold(self) -> None:
+        """Keep jobs started from now on waiting until :meth:`release`."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the held jobs, in the order they were started, and stop holding."""
+        held, self._held = self._held or [], None
+        for job in held:
+            self._pool.start(job)
 
     @property
     def active(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -22,10 +23,12 @@ from app.core.errors import KnownError, NotFound
 from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
-from app.ui.publish_dialog import PublishDialog
 from app.ui.versions_dialog import VersionsDialog
-from app.ui.wizard import GPTWizard
 from app.ui.widgets import id_table, select_row_with, selected_value
+
+if TYPE_CHECKING:
+    from app.ui.publish_dialog import PublishDialog  # both imported when opened: not on the start path
+    from app.ui.wizard import GPTWizard
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +216,8 @@ class LibraryPage(QWidget):
 
     def open_wizard(self, gpt: GPT | None, *, model_sha256: str | None = None) -> GPT | None:
         """Make a GPT (``gpt`` None) or change one in the wizard; returns it as saved (None: cancelled)."""
+        from app.ui.wizard import GPTWizard  # noqa: PLC0415 - see the import at the top
+
         self.wizard = wizard = GPTWizard(self.services, self.jobs, gpt, model_sha256=model_sha256, parent=self)
         wizard.exec()
         saved, self.wizard = wizard.saved_gpt, None
@@ -243,6 +248,8 @@ class LibraryPage(QWidget):
         gpt = self.selected_gpt()
         if gpt is None:
             return
+        from app.ui.publish_dialog import PublishDialog  # noqa: PLC0415 - see TYPE_CHECKING above
+
         dialog = PublishDialog(self.services, self.jobs, gpt, self)
         dialog.settings_requested.connect(self.settings_requested)
         self.publish_dialog = dialog

@@ -2,11 +2,18 @@
 
 The sections are the app's map (Chats, Store, Library, Models, Settings); each page reads the
 catalog through the services and refreshes when told something changed.
+
+Pages are built when first shown (``pages[key]``), so a start builds, and imports, only the page it
+opens on: building all five took most of the time to the first paint (docs/benchmarks.md, "Cold
+start"). A page not built yet has nothing to refresh; like every page, it is refreshed when shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QStackedWidget,
@@ -14,22 +21,50 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.settings import Theme
-from app.services.container import Services
-from app.ui.chat import ChatPage
 from app.ui.icons import app_icon, section_icon
 from app.ui.jobs import Jobs
-from app.ui.library_page import LibraryPage
-from app.ui.models_page import ModelsPage
-from app.ui.settings_page import SettingsPage
-from app.ui.store import StorePage
 from app.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from app.services.container import Services
+
+SECTIONS = ("chats", "store", "library", "models", "settings")
+
+
+class Pages(Mapping[str, QWidget]):
+    """The window's pages by section key; ``pages[key]`` builds the page the first time it is asked for."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            if key not in SECTIONS:
+                raise KeyError(key)
+            page = self._built[key] = self._window.build_page(key)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SECTIONS)
+
+    def __len__(self) -> int:
+        return len(SECTIONS)
+
+    def built(self, key: str) -> QWidget | None:
+        """The page if it has been built, without building it."""
+        return self._built.get(key)
 
 
 class MainWindow(QMainWindow):
-    """Signal: language_switch_requested(str) when the language changed and nothing is running, so the
-    application can build the window again in the new language (see ``application.rebuild_window``)."""
+    """Signals: language_switch_requested(str) when the language changed and nothing is running, so the
+    application can build the window again in the new language (see ``application.rebuild_window``);
+    first_painted() once, just after the window's first paint (the application starts its background
+    work then)."""
 
     language_switch_requested = Signal(str)
+    first_painted = Signal()
 
     def __init__(self, services: Services, jobs: Jobs | None = None) -> None:
         super().__init__()
@@ -37,6 +72,8 @@ class MainWindow(QMainWindow):
         self.jobs = jobs or Jobs()
         self.starter_job: object | None = None
         self._pending_language: str | None = None
+        self.painted = False
+        self.installEventFilter(self)  # until the first paint: see eventFilter
         self.setWindowTitle(self.tr("GPT Shelf"))
         self.setWindowIcon(app_icon())
         self.resize(1100, 720)
@@ -47,29 +84,14 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setAccessibleName(self.tr("Sections"))
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        for key, title, page in (
-            ("chats", self.tr("Chats"), ChatPage(services, self.jobs)),
-            ("store", self.tr("Store"), StorePage(services, self.jobs)),
-            ("library", self.tr("My GPTs"), LibraryPage(services, self.jobs)),
-            ("models", self.tr("Models"), ModelsPage(services, self.jobs)),
-            ("settings", self.tr("Settings"), SettingsPage(services, self.jobs)),
-        ):
-            item = QListWidgetItem(section_icon(key), title)
+        self.pages = Pages(self)
+        titles = {"chats": self.tr("Chats"), "store": self.tr("Store"), "library": self.tr("My GPTs"),
+                  "models": self.tr("Models"), "settings": self.tr("Settings")}
+        for key in SECTIONS:
+            item = QListWidgetItem(section_icon(key), titles[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
-            self.stack.addWidget(page)
-            self.pages[key] = page
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
-        self.pages["store"].gpt_installed.connect(self._on_store_gpt_installed)
-        self.pages["store"].chat_requested.connect(self.open_chat)
-        self.pages["library"].open_chat.connect(self.open_chat)
-        self.pages["library"].changed.connect(lambda: self._refresh("chats", "models", "store"))
-        self.pages["library"].settings_requested.connect(lambda: self.show_section("settings"))
-        self.pages["models"].changed.connect(lambda: self._refresh("library"))
-        self.pages["settings"].theme_changed.connect(self._on_theme_changed)
-        self.pages["settings"].language_changed.connect(self._on_language_changed)
-        self.pages["settings"].sync_requested.connect(self._on_sync_requested)
 
         brand = QLabel(self.tr("GPT Shelf"))
         brand.setObjectName("brand")
@@ -101,7 +123,54 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         last = str(self._state.value("section", "library"))
-        self.show_section(last if last in self.pages else "library")
+        self.show_section(last if last in SECTIONS else "library")
+
+    def build_page(self, key: str) -> QWidget:
+        """Make the page of a section, wire it to the window and put it in the stack (see ``pages``).
+
+        Each page's module is imported here, when the page is first wanted, not with the window.
+        """
+        if key == "chats":
+            from app.ui.chat import ChatPage  # noqa: PLC0415
+
+            page: QWidget = ChatPage(self.services, self.jobs)
+        elif key == "store":
+            from app.ui.store import StorePage  # noqa: PLC0415
+
+            page = StorePage(self.services, self.jobs)
+            page.gpt_installed.connect(self._on_store_gpt_installed)
+            page.chat_requested.connect(self.open_chat)
+        elif key == "library":
+            from app.ui.library_page import LibraryPage  # noqa: PLC0415
+
+            page = LibraryPage(self.services, self.jobs)
+            page.open_chat.connect(self.open_chat)
+            page.changed.connect(lambda: self._refresh("chats", "models", "store"))
+            page.settings_requested.connect(lambda: self.show_section("settings"))
+        elif key == "models":
+            from app.ui.models_page import ModelsPage  # noqa: PLC0415
+
+            page = ModelsPage(self.services, self.jobs)
+            page.changed.connect(lambda: self._refresh("library"))
+        elif key == "settings":
+            from app.ui.settings_page import SettingsPage  # noqa: PLC0415
+
+            page = SettingsPage(self.services, self.jobs)
+            page.theme_changed.connect(self._on_theme_changed)
+            page.language_changed.connect(self._on_language_changed)
+            page.sync_requested.connect(self._on_sync_requested)
+        else:
+            raise KeyError(key)
+        self.stack.addWidget(page)
+        return page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Notice the window's first paint, then stop watching; ``first_painted`` follows it."""
+        if watched is self and event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.first_painted.emit)  # after this paint has finished
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Remember the window's size and the last section for the next start."""
@@ -116,6 +185,9 @@ class MainWindow(QMainWindow):
         banner = QWidget()
         banner.setObjectName("welcome")
         banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        if self.services.settings().welcome_done:  # never shown again: nothing to put in it
+            banner.setVisible(False)
+            return banner
         if self.services.starter.available():
             words = self.tr(
                 "Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat "
@@ -134,7 +206,6 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(24, 12, 24, 12)
         row.addWidget(text, 1)
         row.addWidget(button)
-        banner.setVisible(not self.services.settings().welcome_done)
         return banner
 
     @Slot()
@@ -151,8 +222,9 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_sidebar_row_changed(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        self.stack.currentWidget().refresh()
+        page = self.pages[self.sidebar.item(row).data(Qt.ItemDataRole.UserRole)]
+        self.stack.setCurrentWidget(page)
+        page.refresh()
 
     @Slot(str)
     def open_chat(self, gpt_id: str) -> None:
@@ -160,8 +232,11 @@ class MainWindow(QMainWindow):
         self.pages["chats"].open_gpt(gpt_id)
 
     def _refresh(self, *keys: str) -> None:
+        """Refresh these pages where they are built (one built later is refreshed when it is shown)."""
         for key in keys:
-            self.pages[key].refresh()
+            page = self.pages.built(key)
+            if page is not None:
+                page.refresh()
 
     @Slot(str)
     def _on_theme_changed(self, value: str) -> None:
@@ -170,7 +245,8 @@ class MainWindow(QMainWindow):
     @property
     def busy(self) -> bool:
         """Whether a reply streams or a background job (install, sync, a probe) still runs."""
-        return self.pages["chats"].busy or self.jobs.active > 0
+        chats = self.pages.built("chats")
+        return (chats is not None and chats.busy) or self.jobs.active > 0
 
     @Slot(str)
     def _on_language_changed(self, value: str) -> None:
@@ -208,4 +284,4 @@ class MainWindow(QMainWindow):
     def on_starter_finished(self, added: bool) -> None:
         if added:
             self.statusBar().showMessage(self.tr("The starter GPT “Scratchpad” is ready to chat offline."), 8000)
-        self._refresh(*self.pages)
+            self._refresh(*SECTIONS)

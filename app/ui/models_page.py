@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -24,7 +25,9 @@ from app.core.memory import human
 from app.services.container import Services
 from app.ui.jobs import Job, Jobs
 from app.ui.widgets import error_label, id_table, select_row_with, selected_value
-from app.ui.wizard import GPTWizard
+
+if TYPE_CHECKING:
+    from app.ui.wizard import GPTWizard  # imported when the wizard opens: not on the start path
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +130,8 @@ class ModelsPage(QWidget):
         sha256 = self.selected_sha256()
         if sha256 is None:
             return
+        from app.ui.wizard import GPTWizard  # noqa: PLC0415 - see the import at the top
+
         self.wizard = wizard = GPTWizard(self.services, self.jobs, model_sha256=sha256, parent=self)
         wizard.exec()
         saved, self.wizard = wizard.saved_gpt, None

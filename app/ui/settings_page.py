@@ -55,6 +55,10 @@ class SettingsPage(QWidget):
         self.engine_info: EngineInfo | None = None
         self.size_job: Job | None = None
         self.token_job: Job | None = None
+        self.keyring_job: Job | None = None
+        """Asks the keyring whether a token is stored (its first use loads the keyring's backend: slow)."""
+        self._token_changes = 0
+        """Counts tokens stored or forgotten here, so a keyring answer asked for before one is ignored."""
         self.backup_job: Job | None = None
         self._loading = False
         self.errors: dict[str, QLabel] = {}
@@ -142,10 +146,12 @@ class SettingsPage(QWidget):
         self.token = QLineEdit()
         self.token.setAccessibleName(self.tr("Hub token"))
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(self.tr("hf_… (kept in the system keyring)"))  # until the keyring answers
         self.test_button = QPushButton(self.tr("Test"))
         self.test_button.clicked.connect(self.test_token)
         self.forget_button = QPushButton(self.tr("Forget"))
         self.forget_button.clicked.connect(self.forget_token)
+        self.forget_button.setEnabled(False)
         self._row(form, self.tr("Hub token"), "hub_token", _line(self.token, self.test_button, self.forget_button))
         self.token_result = QLabel()
         self.token_result.setWordWrap(True)
@@ -208,18 +214,31 @@ class SettingsPage(QWidget):
             self.index_repo.setText(settings.store_index_repo)
             self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme.value)))
             self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
-            stored = bool(self.services.secrets.get(HF_TOKEN))
-            self.token.setPlaceholderText(self.tr("A token is stored in the system keyring") if stored else
-                                          self.tr("hf_… (kept in the system keyring)"))
-            self.forget_button.setEnabled(stored)
         finally:
             self._loading = False
         for label in self.errors.values():
             label.hide()
+        if self.keyring_job is None:
+            self._ask_keyring()
         if self.engine_info is None and self.engine_job is None:
             self._ask_engine()
         if self.size_job is None:
             self._measure_folder()
+
+    def _ask_keyring(self) -> None:
+        secrets, asked_at = self.services.secrets, self._token_changes
+        self.keyring_job = self._start(
+            Job(lambda _report, _cancel: (asked_at, bool(secrets.get(HF_TOKEN))), name="keyring"),
+            self._on_keyring, lambda _sentence: None)  # an unreadable keyring is logged; the field stays as it is
+
+    @Slot(object)
+    def _on_keyring(self, answer: tuple[int, bool]) -> None:
+        asked_at, stored = answer
+        if asked_at != self._token_changes:
+            return  # a token was stored or forgotten since: that is what the field shows
+        self.token.setPlaceholderText(self.tr("A token is stored in the system keyring") if stored else
+                                      self.tr("hf_… (kept in the system keyring)"))
+        self.forget_button.setEnabled(stored)
 
     def _ask_engine(self) -> None:
         fit = self.services.store.fit
@@ -235,7 +254,7 @@ class SettingsPage(QWidget):
     @Slot()
     def _job_done(self) -> None:
         """Forget whichever job just ended, so it can be asked again."""
-        for name in ("engine_job", "size_job", "token_job", "backup_job"):
+        for name in ("engine_job", "size_job", "token_job", "backup_job", "keyring_job"):
             job = getattr(self, name)
             if job is not None and job.signals is self.sender():
                 setattr(self, name, None)
@@ -343,6 +362,7 @@ class SettingsPage(QWidget):
             self.errors["hub_token"].setText(str(exc))
             self.errors["hub_token"].show()
             return False
+        self._token_changes += 1
         self.token.clear()
         self.token.setPlaceholderText(self.tr("A token is stored in the system keyring") if persistent else
                                       self.tr("No system keyring: the token is kept until GPT Shelf closes"))
@@ -379,6 +399,7 @@ class SettingsPage(QWidget):
     @Slot()
     def forget_token(self) -> None:
         self.services.secrets.delete(HF_TOKEN)
+        self._token_changes += 1
         self.token.clear()
         self.token.setPlaceholderText(self.tr("hf_… (kept in the system keyring)"))
         self.forget_button.setEnabled(False)

@@ -150,4 +150,5 @@ def test_recover_marks_half_written_replies_failed_and_clears_orphan_partials(se
     assert services.recover() == 1
     reply = services.catalog.list_messages(conversation.id)[-1]
     assert (reply.status, reply.content) == (MessageStatus.FAILED, "half") and reply.error
+    assert services.housekeeping() == 1  # the GUI runs it on a worker thread after its first paint
     assert not orphan.exists()

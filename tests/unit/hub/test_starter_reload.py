@@ -25,7 +25,7 @@ def test_an_unchanged_starter_catalog_is_not_parsed_again(tmp_path, monkeypatch)
         assert first.added
         parsed: list[Path] = []
         real = sync.read_starter
-        monkeypatch.setattr("app.services.store.read_starter", lambda path: parsed.append(path) or real(path))
+        monkeypatch.setattr("app.services.starter_catalog.read_starter", lambda path: parsed.append(path) or real(path))
         assert not _store(catalog, starter).load_starter().any
         assert parsed == []
         starter.write_bytes(starter.read_bytes() + b"\n")  # a new version of the file: read again
