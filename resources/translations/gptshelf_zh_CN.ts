@@ -833,176 +833,191 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54"/>
+        <location filename="../../app/ui/library_page.py" line="59"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54"/>
+        <location filename="../../app/ui/library_page.py" line="59"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54"/>
+        <location filename="../../app/ui/library_page.py" line="59"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="54"/>
+        <location filename="../../app/ui/library_page.py" line="59"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="55"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="55"/>
-        <location filename="../../app/ui/library_page.py" line="71"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
+        <location filename="../../app/ui/library_page.py" line="76"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="60"/>
+        <location filename="../../app/ui/library_page.py" line="65"/>
         <source>Open in chat</source>
         <translation>在对话中打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="63"/>
+        <location filename="../../app/ui/library_page.py" line="68"/>
         <source>New GPT…</source>
         <translation>新建 GPT…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="65"/>
+        <location filename="../../app/ui/library_page.py" line="70"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="69"/>
+        <location filename="../../app/ui/library_page.py" line="74"/>
         <source>Versions…</source>
         <translation>版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="73"/>
+        <location filename="../../app/ui/library_page.py" line="78"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="75"/>
+        <location filename="../../app/ui/library_page.py" line="80"/>
+        <source>Publish…</source>
+        <translation>发布…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="81"/>
+        <source>Put this GPT on the hub: for you only, for anyone with the link, or in the store.</source>
+        <translation>将此 GPT 发布到 Hub：仅自己可见、获得链接的任何人可见，或上架商店。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="86"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="77"/>
+        <location filename="../../app/ui/library_page.py" line="88"/>
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="206"/>
+        <location filename="../../app/ui/library_page.py" line="227"/>
         <source>{0} {1} is saved.</source>
         <translation>{0} {1} 已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="234"/>
+        <location filename="../../app/ui/library_page.py" line="261"/>
+        <source>{0} {1} is on the hub as {2}.</source>
+        <translation>{0} {1} 已在 Hub 上发布为 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="269"/>
         <source>Include the model file ({0})? The exported file then works on any machine; without it, the other machine needs the same model installed.</source>
         <translation>要包含模型文件（{0}）吗？包含后导出的文件在任何电脑上都能用；不包含的话，另一台电脑需要已安装同一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="255"/>
-        <location filename="../../app/ui/library_page.py" line="277"/>
+        <location filename="../../app/ui/library_page.py" line="287"/>
+        <location filename="../../app/ui/library_page.py" line="309"/>
         <source>GPT Shelf files (*.gptshelf)</source>
         <translation>GPT Shelf 文件 (*.gptshelf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="265"/>
+        <location filename="../../app/ui/library_page.py" line="297"/>
         <source>Exporting {0}…</source>
         <translation>正在导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="269"/>
+        <location filename="../../app/ui/library_page.py" line="301"/>
         <source>Exported to {0}.</source>
         <translation>已导出到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="276"/>
+        <location filename="../../app/ui/library_page.py" line="308"/>
         <source>Import GPT</source>
         <translation>导入 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="282"/>
+        <location filename="../../app/ui/library_page.py" line="314"/>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="297"/>
+        <location filename="../../app/ui/library_page.py" line="329"/>
         <source>Updating…</source>
         <translation>正在更新…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="303"/>
+        <location filename="../../app/ui/library_page.py" line="335"/>
         <source>Updating… {0}%</source>
         <translation>正在更新… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="308"/>
+        <location filename="../../app/ui/library_page.py" line="340"/>
         <source>{0} {1} is ready.</source>
         <translation>{0} {1} 已就绪。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="56"/>
-        <location filename="../../app/ui/library_page.py" line="105"/>
+        <location filename="../../app/ui/library_page.py" line="61"/>
+        <location filename="../../app/ui/library_page.py" line="117"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="108"/>
+        <location filename="../../app/ui/library_page.py" line="120"/>
         <source>GPTs installed from the store and the ones you made.</source>
         <translation>从商店安装的 GPT 和你自己创建的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="109"/>
+        <location filename="../../app/ui/library_page.py" line="121"/>
         <source>No GPTs yet. Install one from the Store, or import a GGUF model and make a GPT from it.</source>
         <translation>还没有 GPT。请从商店安装，或导入 GGUF 模型后用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="129"/>
+        <location filename="../../app/ui/library_page.py" line="141"/>
         <source>(missing: {0})</source>
         <translation>（缺失：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="145"/>
+        <location filename="../../app/ui/library_page.py" line="157"/>
         <source>Update available: {0}</source>
         <translation>有可用更新：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="148"/>
+        <location filename="../../app/ui/library_page.py" line="160"/>
         <source>Made here</source>
         <translation>本机创建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="148"/>
+        <location filename="../../app/ui/library_page.py" line="160"/>
         <source>Starter</source>
         <translation>入门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="149"/>
+        <location filename="../../app/ui/library_page.py" line="161"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="149"/>
+        <location filename="../../app/ui/library_page.py" line="161"/>
         <source>Imported</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="177"/>
+        <location filename="../../app/ui/library_page.py" line="201"/>
         <source>Update to {0}</source>
         <translation>更新到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="233"/>
-        <location filename="../../app/ui/library_page.py" line="254"/>
+        <location filename="../../app/ui/library_page.py" line="268"/>
+        <location filename="../../app/ui/library_page.py" line="286"/>
         <source>Export GPT</source>
         <translation>导出 GPT</translation>
     </message>
@@ -1019,27 +1034,27 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">已将 {0} 导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="328"/>
+        <location filename="../../app/ui/library_page.py" line="360"/>
         <source>Uninstall GPT</source>
         <translation>卸载 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="344"/>
+        <location filename="../../app/ui/library_page.py" line="373"/>
         <source>Delete “{0}”? Its conversations stay in the history.</source>
         <translation>删除“{0}”？它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="346"/>
+        <location filename="../../app/ui/library_page.py" line="375"/>
         <source>Uninstall “{0}”? Its model file is deleted too when no other GPT uses it; its conversations stay in the history.</source>
         <translation>卸载“{0}”？如果没有其他 GPT 使用它的模型文件，该文件也会被删除；它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="363"/>
+        <location filename="../../app/ui/library_page.py" line="392"/>
         <source>Uninstalling {0}…</source>
         <translation>正在卸载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="372"/>
+        <location filename="../../app/ui/library_page.py" line="401"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -1047,68 +1062,68 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="40"/>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="77"/>
+        <location filename="../../app/ui/main_window.py" line="96"/>
         <source>GPT Shelf</source>
         <translation>GPT Shelf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="48"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>Sections</source>
         <translation>栏目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="52"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="53"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="54"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="56"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="97"/>
+        <location filename="../../app/ui/main_window.py" line="120"/>
         <source>Data folder: {0}</source>
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in Chats; the Store has more, each marked with whether it fits this machine.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：GPT 安装好之后无需联网即可对话，你的对话也只保存在本机。入门 GPT“Scratchpad”已在“对话”中就绪；商店里还有更多 GPT，每个都标明了是否适合这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. Start in the Store: each GPT is marked with whether it fits this machine, and one install is all it takes.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：安装 GPT 后无需联网即可对话，对话记录也只保存在本机。从商店开始吧：每个 GPT 都标明了能否在这台电脑上运行，安装一次即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>Got it</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>The new language applies as soon as the running tasks finish.</source>
         <translation>正在运行的任务结束后即切换到新语言。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="271"/>
         <source>The interface language was changed.</source>
         <translation>界面语言已切换。</translation>
     </message>
@@ -1117,12 +1132,12 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">新语言将在下次启动 GPT Shelf 时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>Installed {0}; open Chats to talk to it.</source>
         <translation>已安装 {0}；打开“对话”即可开始交谈。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>The starter GPT “Scratchpad” is ready to chat offline.</source>
         <translation>入门 GPT“Scratchpad”已就绪，可离线对话。</translation>
     </message>
@@ -1280,109 +1295,109 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51"/>
+        <location filename="../../app/ui/models_page.py" line="54"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51"/>
+        <location filename="../../app/ui/models_page.py" line="54"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51"/>
+        <location filename="../../app/ui/models_page.py" line="54"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="51"/>
+        <location filename="../../app/ui/models_page.py" line="54"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="52"/>
+        <location filename="../../app/ui/models_page.py" line="55"/>
         <source>Used by</source>
         <translation>使用者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="56"/>
+        <location filename="../../app/ui/models_page.py" line="59"/>
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="59"/>
+        <location filename="../../app/ui/models_page.py" line="62"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="53"/>
-        <location filename="../../app/ui/models_page.py" line="88"/>
+        <location filename="../../app/ui/models_page.py" line="56"/>
+        <location filename="../../app/ui/models_page.py" line="91"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="61"/>
+        <location filename="../../app/ui/models_page.py" line="64"/>
         <source>Make a GPT…</source>
         <translation>创建 GPT…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="89"/>
+        <location filename="../../app/ui/models_page.py" line="92"/>
         <source>GGUF files in the store, checked before llama.cpp ever opens them. Drop .gguf files here to import them.</source>
         <translation>商店中的 GGUF 文件，在 llama.cpp 打开之前都会先经过检查。把 .gguf 文件拖到这里即可导入。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="101"/>
+        <location filename="../../app/ui/models_page.py" line="104"/>
         <source>(unused)</source>
         <translation>（未使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="135"/>
+        <location filename="../../app/ui/models_page.py" line="140"/>
         <source>{0} is saved; chat with it from My GPTs or Chats.</source>
         <translation>{0} 已保存；可在“我的 GPT”或“对话”中与它对话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="142"/>
+        <location filename="../../app/ui/models_page.py" line="147"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="143"/>
+        <location filename="../../app/ui/models_page.py" line="148"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="177"/>
-        <location filename="../../app/ui/models_page.py" line="186"/>
+        <location filename="../../app/ui/models_page.py" line="182"/>
+        <location filename="../../app/ui/models_page.py" line="191"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="185"/>
+        <location filename="../../app/ui/models_page.py" line="190"/>
         <source>Importing {0}: {1} hashed…</source>
         <translation>正在导入 {0}：已计算 {1} 的哈希…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="194"/>
+        <location filename="../../app/ui/models_page.py" line="199"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="240"/>
+        <location filename="../../app/ui/models_page.py" line="245"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="257"/>
+        <location filename="../../app/ui/models_page.py" line="262"/>
         <source>Delete the model “{0}” ({1}) from this computer?</source>
         <translation>从这台电脑删除模型“{0}”（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="270"/>
+        <location filename="../../app/ui/models_page.py" line="275"/>
         <source>The model was removed from the catalog, but {0} could not be deleted ({1}).</source>
         <translation>模型已从目录中移除，但无法删除 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="273"/>
+        <location filename="../../app/ui/models_page.py" line="278"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
@@ -1550,6 +1565,218 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <location filename="../../app/ui/wizard/parameters.py" line="220"/>
         <source>This template has no system role: the instructions go into the first message.</source>
         <translation>此模板没有系统角色：指令会放进第一条消息。</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="90"/>
+        <source>Publish {0}</source>
+        <translation>发布 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="93"/>
+        <source>Publish “{0}” version {1} to the hub</source>
+        <translation>将“{0}”版本 {1} 发布到 Hub</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="98"/>
+        <source>Only me</source>
+        <translation>仅自己</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="99"/>
+        <source>A private repo: only you can see and install it.</source>
+        <translation>私有仓库：只有你能看到并安装它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="100"/>
+        <source>Anyone with the link</source>
+        <translation>获得链接的任何人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="101"/>
+        <source>A public repo, not listed in the store: anyone with its id can install it.</source>
+        <translation>公开仓库，不在商店中列出：知道其 ID 的任何人都可以安装。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="102"/>
+        <source>Store</source>
+        <translation>商店</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="103"/>
+        <source>A public repo, and a pull request that lists it in the store; it shows up for everyone once the store&apos;s maintainers merge it.</source>
+        <translation>公开仓库，并提交一个将其列入商店的拉取请求；商店维护者合并后，所有人都能看到它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="123"/>
+        <location filename="../../app/ui/publish_dialog.py" line="283"/>
+        <source>Checking your hub account…</source>
+        <translation>正在检查你的 Hub 账户…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="127"/>
+        <source>Open Settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="128"/>
+        <source>The hub token is set in Settings, under Hub.</source>
+        <translation>Hub 令牌在“设置”的 Hub 部分中设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="137"/>
+        <source>Publishing progress</source>
+        <translation>发布进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="150"/>
+        <location filename="../../app/ui/publish_dialog.py" line="347"/>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="154"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="155"/>
+        <source>Stops publishing; possible until the upload is committed.</source>
+        <translation>停止发布；在上传提交之前都可以停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="195"/>
+        <source>No hub token is set. Publishing needs a token that can write, from your hub account&apos;s settings; set it in Settings, under Hub.</source>
+        <translation>尚未设置 Hub 令牌。发布需要一个具有写权限的令牌（在你的 Hub 账户设置中创建）；请在“设置”的 Hub 部分中设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="198"/>
+        <source>{0}
+Set a token that can write in Settings, under Hub.</source>
+        <translation>{0}
+请在“设置”的 Hub 部分中设置一个具有写权限的令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="209"/>
+        <source>It is not on the hub yet.</source>
+        <translation>它还没有发布到 Hub。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="211"/>
+        <source>The hub has version {0} now ({1}).</source>
+        <translation>Hub 上目前是版本 {0}（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="213"/>
+        <source>It will be published as {0} under your account {1} on {2}. {3}</source>
+        <translation>它将以 {0} 发布到你在 {2} 上的账户 {1} 下。{3}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="220"/>
+        <source>only you can see it</source>
+        <translation>仅你可见</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="221"/>
+        <source>anyone with the link</source>
+        <translation>获得链接的任何人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="222"/>
+        <source>listed in the store</source>
+        <translation>已列入商店</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="267"/>
+        <source>Publishing…</source>
+        <translation>正在发布…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="280"/>
+        <source>Checking the files… {0}</source>
+        <translation>正在检查文件… {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="282"/>
+        <source>Uploading {0}…</source>
+        <translation>正在上传 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="282"/>
+        <source>Uploading…</source>
+        <translation>正在上传…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="284"/>
+        <source>Saving the new version on the hub…</source>
+        <translation>正在 Hub 上保存新版本…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="285"/>
+        <source>Changing who can see it…</source>
+        <translation>正在更改可见范围…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="286"/>
+        <source>Proposing the store listing…</source>
+        <translation>正在提交商店上架请求…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="287"/>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="293"/>
+        <source>Published {0} {1} as {2}.</source>
+        <translation>已将 {0} {1} 发布为 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="294"/>
+        <source>The hub already has {0} {1} as {2}; nothing was uploaded.</source>
+        <translation>Hub 上已有 {0} {1}（{2}）；没有上传任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="296"/>
+        <source>anyone; proposed for the store</source>
+        <translation>所有人；已申请上架商店</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="300"/>
+        <source>Who can see it: {0}.</source>
+        <translation>可见范围：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="301"/>
+        <source>Repo: {0}</source>
+        <translation>仓库：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="303"/>
+        <source>Pull request to list it in the store: {0} (it appears once the store&apos;s maintainers merge it)</source>
+        <translation>上架商店的拉取请求：{0}（商店维护者合并后即会出现）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="305"/>
+        <source>Pull request to remove it from the store: {0}</source>
+        <translation>从商店下架的拉取请求：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="308"/>
+        <source>Others can install it by its id: {0}</source>
+        <translation>其他人可以通过其 ID 安装：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="333"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/publish_dialog.py" line="347"/>
+        <source>Publish again</source>
+        <translation>重新发布</translation>
     </message>
 </context>
 <context>
@@ -1831,8 +2058,8 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="62"/>
-        <location filename="../../app/ui/settings_page.py" line="77"/>
+        <location filename="../../app/ui/settings_page.py" line="66"/>
+        <location filename="../../app/ui/settings_page.py" line="81"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1841,291 +2068,292 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="79"/>
+        <location filename="../../app/ui/settings_page.py" line="83"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="100"/>
+        <location filename="../../app/ui/settings_page.py" line="104"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="102"/>
+        <location filename="../../app/ui/settings_page.py" line="106"/>
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="104"/>
+        <location filename="../../app/ui/settings_page.py" line="108"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="106"/>
+        <location filename="../../app/ui/settings_page.py" line="110"/>
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="107"/>
+        <location filename="../../app/ui/settings_page.py" line="111"/>
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="108"/>
+        <location filename="../../app/ui/settings_page.py" line="112"/>
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="113"/>
+        <location filename="../../app/ui/settings_page.py" line="117"/>
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="109"/>
-        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="113"/>
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="119"/>
+        <location filename="../../app/ui/settings_page.py" line="123"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117"/>
-        <location filename="../../app/ui/settings_page.py" line="120"/>
+        <location filename="../../app/ui/settings_page.py" line="121"/>
+        <location filename="../../app/ui/settings_page.py" line="124"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125"/>
+        <location filename="../../app/ui/settings_page.py" line="129"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="122"/>
         <location filename="../../app/ui/settings_page.py" line="126"/>
+        <location filename="../../app/ui/settings_page.py" line="130"/>
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="130"/>
+        <location filename="../../app/ui/settings_page.py" line="134"/>
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="138"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="137"/>
+        <location filename="../../app/ui/settings_page.py" line="141"/>
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="136"/>
-        <location filename="../../app/ui/settings_page.py" line="138"/>
+        <location filename="../../app/ui/settings_page.py" line="140"/>
+        <location filename="../../app/ui/settings_page.py" line="142"/>
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="140"/>
-        <location filename="../../app/ui/settings_page.py" line="141"/>
+        <location filename="../../app/ui/settings_page.py" line="144"/>
+        <location filename="../../app/ui/settings_page.py" line="145"/>
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="145"/>
+        <location filename="../../app/ui/settings_page.py" line="150"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="147"/>
+        <location filename="../../app/ui/settings_page.py" line="152"/>
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="143"/>
-        <location filename="../../app/ui/settings_page.py" line="149"/>
+        <location filename="../../app/ui/settings_page.py" line="147"/>
+        <location filename="../../app/ui/settings_page.py" line="155"/>
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="64"/>
+        <location filename="../../app/ui/settings_page.py" line="68"/>
         <source>Engine changes apply to the next model load; hub changes apply at once.</source>
         <translation>引擎设置在下次加载模型时生效；Hub 设置立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="111"/>
+        <location filename="../../app/ui/settings_page.py" line="115"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="133"/>
+        <location filename="../../app/ui/settings_page.py" line="137"/>
         <source>Hub endpoint</source>
         <translation>Hub 地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="153"/>
+        <location filename="../../app/ui/settings_page.py" line="159"/>
         <source>Save and sync the store now</source>
         <translation>保存并立即同步商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="159"/>
+        <location filename="../../app/ui/settings_page.py" line="165"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="162"/>
         <location filename="../../app/ui/settings_page.py" line="168"/>
+        <location filename="../../app/ui/settings_page.py" line="174"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="162"/>
+        <location filename="../../app/ui/settings_page.py" line="168"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="163"/>
+        <location filename="../../app/ui/settings_page.py" line="169"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="166"/>
+        <location filename="../../app/ui/settings_page.py" line="172"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172"/>
+        <location filename="../../app/ui/settings_page.py" line="178"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="176"/>
+        <location filename="../../app/ui/settings_page.py" line="182"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="180"/>
+        <location filename="../../app/ui/settings_page.py" line="186"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="181"/>
+        <location filename="../../app/ui/settings_page.py" line="187"/>
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="182"/>
+        <location filename="../../app/ui/settings_page.py" line="188"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="183"/>
+        <location filename="../../app/ui/settings_page.py" line="189"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="186"/>
+        <location filename="../../app/ui/settings_page.py" line="192"/>
         <source>Back up the catalog now</source>
         <translation>立即备份目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="212"/>
-        <location filename="../../app/ui/settings_page.py" line="347"/>
+        <location filename="../../app/ui/settings_page.py" line="239"/>
+        <location filename="../../app/ui/settings_page.py" line="367"/>
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="213"/>
-        <location filename="../../app/ui/settings_page.py" line="383"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
+        <location filename="../../app/ui/settings_page.py" line="240"/>
+        <location filename="../../app/ui/settings_page.py" line="404"/>
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="247"/>
+        <location filename="../../app/ui/settings_page.py" line="266"/>
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="248"/>
+        <location filename="../../app/ui/settings_page.py" line="267"/>
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="248"/>
+        <location filename="../../app/ui/settings_page.py" line="267"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="250"/>
+        <location filename="../../app/ui/settings_page.py" line="269"/>
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="251"/>
+        <location filename="../../app/ui/settings_page.py" line="270"/>
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="257"/>
+        <location filename="../../app/ui/settings_page.py" line="276"/>
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="275"/>
+        <location filename="../../app/ui/settings_page.py" line="294"/>
         <source>Saved a copy as {0}</source>
         <translation>已保存副本：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="309"/>
+        <location filename="../../app/ui/settings_page.py" line="328"/>
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="311"/>
+        <location filename="../../app/ui/settings_page.py" line="330"/>
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="323"/>
+        <location filename="../../app/ui/settings_page.py" line="342"/>
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="335"/>
+        <location filename="../../app/ui/settings_page.py" line="354"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="348"/>
+        <location filename="../../app/ui/settings_page.py" line="368"/>
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="368"/>
+        <location filename="../../app/ui/settings_page.py" line="388"/>
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="376"/>
+        <location filename="../../app/ui/settings_page.py" line="396"/>
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="377"/>
+        <location filename="../../app/ui/settings_page.py" line="397"/>
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="385"/>
+        <location filename="../../app/ui/settings_page.py" line="406"/>
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="415"/>
+        <location filename="../../app/ui/settings_page.py" line="436"/>
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>
@@ -2263,87 +2491,87 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="109"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="97"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="110"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
         <source>Chat with your GPT as it is now. Nothing here is saved.</source>
         <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="116"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="104"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="112"/>
         <source>Instructions (change them and ask again):</source>
         <translation>指令（修改后可再次提问）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="136"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
         <source>Test message</source>
         <translation>测试消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="138"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
         <source>Message (Enter sends, Esc stops)</source>
         <translation>输入消息（Enter 发送，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="142"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="130"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="144"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="132"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="146"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="134"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="184"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="172"/>
         <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
         <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="193"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="181"/>
         <source>Fix the step “{0}” first: {1}</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="239"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="227"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="234"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="263"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="251"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="264"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="252"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="266"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="254"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="274"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="262"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
