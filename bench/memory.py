@@ -10,8 +10,8 @@
   at n_ctx 4096, answers one short chat, and its RSS is divided by the GGUF's size (goal ≤ 1.3).
   Baseline: a bare ``llama_cpp.Llama(path, n_ctx=4096)`` in a fresh process, same division.
 * LoRA: whether the engine child still maps the model file (mmap) when the GPT has a LoRA adapter
-  (a tiny llama GGUF and a tiny adapter written here); llama-cpp-python turns mmap off when
-  ``lora_path`` is passed to ``Llama``.
+  (a tiny llama GGUF and a tiny adapter, tests.support); llama-cpp-python turns mmap off when
+  ``lora_path`` is passed to ``Llama``, so the engine sets the adapter itself (app.engine.lora).
 """
 
 from __future__ import annotations
@@ -133,39 +133,16 @@ def engine_rows(pairs: int) -> tuple[list[Row], str]:
     ], ""
 
 
-def _tiny_lora(base: Path, out: Path) -> Path:
-    """A rank-2 LoRA for the tiny llama's attention q/v, in llama.cpp's adapter format."""
-    import gguf  # noqa: PLC0415
-    import numpy as np  # noqa: PLC0415
-
-    reader = gguf.GGUFReader(base)
-    shapes = {t.name: [int(x) for x in t.shape] for t in reader.tensors}
-    writer = gguf.GGUFWriter(str(out), "llama")
-    writer.add_type(gguf.GGUFType.ADAPTER)
-    writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
-    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, 4.0)
-    rng = np.random.default_rng(1)
-    for name, shape in shapes.items():
-        if name.endswith(("attn_q.weight", "attn_v.weight")):
-            columns, rows = shape
-            writer.add_tensor(f"{name}.lora_a", rng.standard_normal((2, columns)).astype(np.float32) * 0.01)
-            writer.add_tensor(f"{name}.lora_b", rng.standard_normal((rows, 2)).astype(np.float32) * 0.01)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return out
-
-
 def lora_mmap_row() -> Row:
     """Does the engine child map the model file when a LoRA is loaded? (llama-cpp-python turns mmap off.)"""
     from app.engine.client import EngineClient  # noqa: PLC0415
     from app.engine.protocol import LoadSpec  # noqa: PLC0415
     from tests.support.tiny_gguf import write_tiny_llama  # noqa: PLC0415
+    from tests.support.tiny_lora import write_tiny_lora  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as folder:
         base = write_tiny_llama(Path(folder) / "tiny.gguf", context_length=512)
-        adapter = _tiny_lora(base, Path(folder) / "adapter.gguf")
+        adapter = write_tiny_lora(base, Path(folder) / "adapter.gguf", rank=2, alpha=4.0, strength=0.01)
         mapped = {}
         for label, spec in (("without", LoadSpec(path=str(base), n_ctx=512)),
                             ("with", LoadSpec(path=str(base), adapter_path=str(adapter), n_ctx=512))):
