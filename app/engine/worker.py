@@ -186,12 +186,18 @@ class _Worker:
         threads = spec.threads or (cores if cores <= 4 else cores // 2)
         # Flash attention where the device has it (llama.cpp's own default; llama-cpp-python turns it off):
         # on CPU it makes decoding faster and steadier on a busy machine.
+        # swa_full=False (llama-server's default): a sliding-window layer keeps its window plus one micro-batch
+        # of KV cells (512 + 512 on Gemma 3), not n_ctx of them: Gemma 3 270M's KV cache is 27 MiB instead of 72
+        # at 4k context, 111 instead of 576 at 32k. The price: a turn can step back at most ~n_ubatch tokens into a long chat and keep
+        # its cache (a regenerate of a reply longer than that evaluates the prompt again); the session checks
+        # this (Session._truncate), as llama-server does. Embedding loads keep llama.cpp's full-size default:
+        # they run many sequences at once, where a pruned window can be slow.
         # The LoRA adapter is set afterwards (app.engine.lora), so that the model stays mapped.
         with _llama_params(self._lib, model={"use_extra_bufts": self._extra_weight_buffers()},
                            context={"flash_attn_type": self._lib.LLAMA_FLASH_ATTN_TYPE_AUTO}):
             return self._lib.Llama(
                 model_path=spec.path, n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads,
-                n_threads_batch=threads, embedding=spec.embedding, verbose=True,
+                n_threads_batch=threads, embedding=spec.embedding, swa_full=spec.embedding, verbose=True,
             )
 
     def _extra_weight_buffers(self) -> bool:
