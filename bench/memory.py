@@ -10,8 +10,8 @@
   at n_ctx 4096, answers one short chat, and its RSS is divided by the GGUF's size (goal ≤ 1.3).
   Baseline: a bare ``llama_cpp.Llama(path, n_ctx=4096)`` in a fresh process, same division.
 * LoRA: whether the engine child still maps the model file (mmap) when the GPT has a LoRA adapter
-  (a tiny llama GGUF and a tiny adapter written here); llama-cpp-python turns mmap off when
-  ``lora_path`` is passed to ``Llama``.
+  (a tiny llama GGUF and a tiny adapter, tests.support); llama-cpp-python turns mmap off when
+  ``lora_path`` is passed to ``Llama``, so the engine sets the adapter itself (app.engine.lora).
 """
 
 from __future__ import annotations
@@ -57,8 +57,33 @@ def starter_model() -> Path | None:
     return Path(package.assemble())
 
 
-def _engine_rss(model: Path) -> tuple[float, float]:
-    """RSS of the app's engine child before loading, and after loading ``model`` at 4k context and one reply."""
+def rss_parts(pid: int, model: Path) -> dict[str, float]:
+    """A process's RSS in bytes by kind of mapping: the model file, the C heap, other anonymous memory, the rest.
+
+    Linux only (``/proc/<pid>/smaps``); empty elsewhere.
+    """
+    parts = {"model file": 0.0, "heap": 0.0, "other anonymous": 0.0, "libraries and other files": 0.0}
+    try:
+        text = Path(f"/proc/{pid}/smaps").read_text()
+    except OSError:
+        return {}
+    kind = ""
+    for line in text.splitlines():
+        head = line.split(None, 5)
+        if head and "-" in head[0] and len(head) >= 5 and ":" not in head[0]:
+            name = head[5].strip() if len(head) > 5 else ""
+            kind = ("model file" if name == str(model) else "heap" if name == "[heap]"
+                    else "other anonymous" if not name or name.startswith("[") else "libraries and other files")
+        elif line.startswith("Rss:"):
+            parts[kind] += int(line.split()[1]) * 1024
+    return parts
+
+
+def _engine_rss(model: Path, parts: dict[str, float] | None = None) -> tuple[float, float]:
+    """RSS of the app's engine child before loading, and after loading ``model`` at 4k context and one reply.
+
+    ``parts``, if given, gets the latter's :func:`rss_parts`.
+    """
     from app.core.entities import ChatMessage, GenerationParams, Role  # noqa: PLC0415
     from app.engine.client import EngineClient  # noqa: PLC0415
     from app.engine.protocol import ChatRequest, LoadSpec  # noqa: PLC0415
@@ -77,6 +102,8 @@ def _engine_rss(model: Path) -> tuple[float, float]:
                               template=choose_template(info))
         for _ in engine.chat(request):
             pass
+        if parts is not None:
+            parts.update(rss_parts(engine.pid, model))
         return before, psutil.Process(engine.pid).memory_info().rss
     finally:
         engine.close()
@@ -113,9 +140,10 @@ def engine_rows(pairs: int) -> tuple[list[Row], str]:
         return [], f"engine rows skipped: the starter model package ({STARTER}) is not installed"
     size = model.stat().st_size
     idle: list[float] = []
+    parts: dict[str, float] = {}
 
     def ours_rss() -> float:
-        before, after = _engine_rss(model)
+        before, after = _engine_rss(model, parts)
         idle.append(before)
         return after / size
 
@@ -127,34 +155,12 @@ def engine_rows(pairs: int) -> tuple[list[Row], str]:
         Row(figure="7 engine RSS ÷ GGUF size, Gemma 3 270M Q4_K_M, n_ctx 4096", ratio=ours, goal=goal, met=met,
             ours=ours * size / MB, baseline=size / MB, unit="MB (RSS vs file)",
             note=f"after load and a 16-token reply; the child before loading (Python + llama_cpp) was "
-                 f"{empty / MB:.0f} MB, so llama.cpp's own share is {(ours * size - empty) / size:.2f} × the file"),
+                 f"{empty / MB:.0f} MB, so llama.cpp's own share is {(ours * size - empty) / size:.2f} × the file"
+                 + ("; RSS by kind (last run): " + ", ".join(f"{k} {v / MB:.0f} MB" for k, v in parts.items())
+                    if parts else "")),
         Row(figure="7 engine RSS ÷ bare llama_cpp.Llama RSS (same model, same context)", ratio=measured.ratio,
             ours=ours * size / MB, baseline=measured.baseline_median * size / MB, unit="MB RSS"),
     ], ""
-
-
-def _tiny_lora(base: Path, out: Path) -> Path:
-    """A rank-2 LoRA for the tiny llama's attention q/v, in llama.cpp's adapter format."""
-    import gguf  # noqa: PLC0415
-    import numpy as np  # noqa: PLC0415
-
-    reader = gguf.GGUFReader(base)
-    shapes = {t.name: [int(x) for x in t.shape] for t in reader.tensors}
-    writer = gguf.GGUFWriter(str(out), "llama")
-    writer.add_type(gguf.GGUFType.ADAPTER)
-    writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
-    writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, 4.0)
-    rng = np.random.default_rng(1)
-    for name, shape in shapes.items():
-        if name.endswith(("attn_q.weight", "attn_v.weight")):
-            columns, rows = shape
-            writer.add_tensor(f"{name}.lora_a", rng.standard_normal((2, columns)).astype(np.float32) * 0.01)
-            writer.add_tensor(f"{name}.lora_b", rng.standard_normal((rows, 2)).astype(np.float32) * 0.01)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return out
 
 
 def lora_mmap_row() -> Row:
@@ -162,10 +168,11 @@ def lora_mmap_row() -> Row:
     from app.engine.client import EngineClient  # noqa: PLC0415
     from app.engine.protocol import LoadSpec  # noqa: PLC0415
     from tests.support.tiny_gguf import write_tiny_llama  # noqa: PLC0415
+    from tests.support.tiny_lora import write_tiny_lora  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as folder:
         base = write_tiny_llama(Path(folder) / "tiny.gguf", context_length=512)
-        adapter = _tiny_lora(base, Path(folder) / "adapter.gguf")
+        adapter = write_tiny_lora(base, Path(folder) / "adapter.gguf", rank=2, alpha=4.0, strength=0.01)
         mapped = {}
         for label, spec in (("without", LoadSpec(path=str(base), n_ctx=512)),
                             ("with", LoadSpec(path=str(base), adapter_path=str(adapter), n_ctx=512))):

@@ -21,6 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from app.core.entities import ChatChunk, ChatMessage, ChatResult, EngineInfo, Fi
 from app.core.errors import EngineError, KnownError
 from app.core.settings import GpuMode
 from app.engine import devices
+from app.engine.lora import LoraAdapter
 from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, WorkerError
 from app.engine.session import Session
 from app.engine.stops import StopScanner
@@ -48,7 +50,7 @@ def main(conn: Connection, cancel: Any, log_pipe: Connection, level: int) -> Non
     import llama_cpp  # noqa: PLC0415 - imported here so the parent never loads llama.cpp
 
     bridge = _LlamaLogBridge(llama_cpp)
-    worker = _Worker(llama_cpp, cancel)
+    worker = _Worker(llama_cpp, cancel, bridge)
     conn.send((Reply.READY, os.getpid()))
     while True:
         try:
@@ -70,10 +72,12 @@ def main(conn: Connection, cancel: Any, log_pipe: Connection, level: int) -> Non
 
 
 class _Worker:
-    def __init__(self, llama_cpp: Any, cancel: Any) -> None:
+    def __init__(self, llama_cpp: Any, cancel: Any, bridge: _LlamaLogBridge | None = None) -> None:
         self._lib = llama_cpp
         self._cancel = cancel
+        self._bridge = bridge
         self._llm: Any = None
+        self._adapter: LoraAdapter | None = None
         self._spec: LoadSpec | None = None
         self._loaded: LoadedModel | None = None
         self._session: Session | None = None
@@ -110,6 +114,8 @@ class _Worker:
     def load(self, spec: LoadSpec) -> LoadedModel:
         if self._llm is not None and spec == self._spec and self._loaded is not None:
             return self._loaded
+        if self._llm is not None and self._spec is not None and _base(spec) == _base(self._spec):
+            return self._swap_adapter(spec)
         self.unload()
         started = time.monotonic()
         layers = self._gpu_layers(spec)
@@ -128,11 +134,44 @@ class _Worker:
                 raise EngineError(f"llama.cpp could not load {Path(spec.path).name}: {exc2}") from exc2
         self._llm, self._spec = llm, spec
         self._session = Session(self._lib, llm, cancel=self._cancel, cache_bytes=spec.state_cache_bytes)
+        if spec.adapter_path:
+            try:
+                self._adapter = self._attach(spec)
+            except EngineError:
+                self.unload()
+                raise
         self._loaded = LoadedModel(path=spec.path, n_ctx=llm.n_ctx(), n_gpu_layers=layers, on_gpu=layers != 0,
                                    seconds=time.monotonic() - started, notices=tuple(notices))
         log.info("loaded %s (n_ctx=%d, gpu layers=%d) in %.2fs", spec.path, llm.n_ctx(), layers,
                  self._loaded.seconds)
         return self._loaded
+
+    def _swap_adapter(self, spec: LoadSpec) -> LoadedModel:
+        """The same base model with another adapter (or none): keep the model and context, change the adapter.
+
+        Every cached KV state was computed with the old adapter's weights, so all of them are forgotten.
+        """
+        assert self._session is not None and self._loaded is not None  # made with the model
+        started = time.monotonic()
+        if self._adapter is not None:
+            self._adapter.remove()
+            self._adapter = None
+        self._session.forget()
+        self._spec = replace(spec, adapter_path=None, adapter_scale=1.0)  # what the context holds if this fails
+        if spec.adapter_path:
+            self._adapter = self._attach(spec)
+        self._spec = spec
+        self._loaded = replace(self._loaded, seconds=time.monotonic() - started)
+        log.info("adapter changed to %s without reloading the model", spec.adapter_path or "none")
+        return self._loaded
+
+    def _attach(self, spec: LoadSpec) -> LoraAdapter:
+        assert spec.adapter_path is not None
+        bridge = self._bridge
+        if bridge is not None:
+            bridge.last_error = ""
+        return LoraAdapter(self._lib, self._llm, spec.adapter_path, spec.adapter_scale,
+                           last_error=lambda: bridge.last_error if bridge is not None else "")
 
     def _gpu_layers(self, spec: LoadSpec) -> int:
         if spec.gpu.mode is GpuMode.OFF or not self._lib.llama_supports_gpu_offload():
@@ -147,12 +186,18 @@ class _Worker:
         threads = spec.threads or (cores if cores <= 4 else cores // 2)
         # Flash attention where the device has it (llama.cpp's own default; llama-cpp-python turns it off):
         # on CPU it makes decoding faster and steadier on a busy machine.
+        # swa_full=False (llama-server's default): a sliding-window layer keeps its window plus one micro-batch
+        # of KV cells (512 + 512 on Gemma 3), not n_ctx of them: Gemma 3 270M's KV cache is 27 MiB instead of 72
+        # at 4k context, 111 instead of 576 at 32k. The price: a turn can step back at most ~n_ubatch tokens into a long chat and keep
+        # its cache (a regenerate of a reply longer than that evaluates the prompt again); the session checks
+        # this (Session._truncate), as llama-server does. Embedding loads keep llama.cpp's full-size default:
+        # they run many sequences at once, where a pruned window can be slow.
+        # The LoRA adapter is set afterwards (app.engine.lora), so that the model stays mapped.
         with _llama_params(self._lib, model={"use_extra_bufts": self._extra_weight_buffers()},
                            context={"flash_attn_type": self._lib.LLAMA_FLASH_ATTN_TYPE_AUTO}):
             return self._lib.Llama(
                 model_path=spec.path, n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads,
-                n_threads_batch=threads, embedding=spec.embedding, lora_path=spec.adapter_path,
-                lora_scale=spec.adapter_scale, verbose=True,
+                n_threads_batch=threads, embedding=spec.embedding, swa_full=spec.embedding, verbose=True,
             )
 
     def _extra_weight_buffers(self) -> bool:
@@ -170,6 +215,9 @@ class _Worker:
 
     def unload(self) -> None:
         self._session = None  # its saved states and sampler buffers go before the context they belong to
+        if self._adapter is not None:
+            self._adapter.remove()
+            self._adapter = None
         if self._llm is not None:
             self._llm.close()
         self._llm, self._spec, self._loaded = None, None, None
@@ -312,6 +360,11 @@ def _llama_params(lib: Any, *, model: dict[str, Any], context: dict[str, Any]) -
         module.llama_model_load_from_file, module.llama_init_from_model = load, init
 
 
+def _base(spec: LoadSpec) -> LoadSpec:
+    """What decides the loaded model and context: the spec less its adapter (set on the context afterwards)."""
+    return replace(spec, adapter_path=None, adapter_scale=1.0)
+
+
 def _pooled(vector: list[Any]) -> list[float]:
     """One vector per text: models without a pooling type give one per token, so take their mean."""
     if vector and isinstance(vector[0], list):
@@ -392,6 +445,8 @@ class _LlamaLogBridge:
         self._logger = logging.getLogger("llama_cpp")
         self._buffer = ""
         self._level = logging.DEBUG
+        self.last_error = ""
+        """The last line llama.cpp logged as an error (some API calls say why they failed only there)."""
         self._callback = llama_cpp.llama_log_callback(self._on_log)
         llama_cpp.llama_log_set(self._callback, None)
 
@@ -403,3 +458,5 @@ class _LlamaLogBridge:
         for line in lines:
             if line.strip():
                 self._logger.log(self._level, "%s", line)
+                if self._level >= logging.ERROR:
+                    self.last_error = line
