@@ -15,6 +15,7 @@ from app.engine.client import EngineClient
 from app.hub.client import HttpSetup, HubClient, configure_http
 from app.hub.download import Downloader
 from app.services.chat import ChatService
+from app.services.drafting import GPTDrafter
 from app.services.engines import EnginePool
 from app.services.gpt_package import GPTPackages
 from app.services.gpts import GPTLibrary
@@ -44,6 +45,7 @@ class Services:
     secrets: Secrets
     publisher: Publisher
     packages: GPTPackages
+    drafter: GPTDrafter
     closed: bool = field(default=False)
 
     def recover(self) -> int:
@@ -103,13 +105,14 @@ def open_services(paths: AppPaths, *, install_starter: bool = True) -> Services:
     installer = Installer(catalog, paths, hub_client, downloader)
     store = Store(catalog, hub_client, catalog.load_settings, FitChecker(_engine_info), installer, secrets,
                   resources_dir() / "catalog" / "starter.jsonl")
+    chat = ChatService(catalog, models, engines, catalog.load_settings)
     services = Services(
         paths=paths, catalog=catalog, models=models, gpts=gpts, history=History(catalog), engines=engines,
-        chat=ChatService(catalog, models, engines, catalog.load_settings),
+        chat=chat,
         starter=Starter(catalog, models, gpts), store=store, secrets=secrets,
         publisher=Publisher(catalog, hub_client, catalog.load_settings, secrets, installer,
                             GPTPackages(catalog, paths)),
-        packages=GPTPackages(catalog, paths),
+        packages=GPTPackages(catalog, paths), drafter=GPTDrafter(catalog, chat),
     )
     store.load_starter()
     if install_starter:
