@@ -1,4 +1,5 @@
-"""``gptshelf gpts edit | versions | rollback | export | import``: a GPT's versions and its portable file.
+"""``gptshelf gpts edit | versions | rollback | export | import | draft``: a GPT's versions, its portable
+file, and a first draft written by a model.
 
 Apart from commands.py so the versioning and packaging side of ``gpts`` stays in one place.
 """
@@ -18,7 +19,7 @@ from app.services.semver import Bump
 if TYPE_CHECKING:
     from app.services.container import Services
 
-ACTIONS = ("edit", "versions", "rollback", "export", "import")
+ACTIONS = ("edit", "versions", "rollback", "export", "import", "draft")
 
 #: --option -> GenerationParams field, with its type.
 _PARAMS = {"temperature": float, "top_p": float, "top_k": int, "min_p": float, "repeat_penalty": float,
@@ -68,11 +69,18 @@ def add_parsers(gpts: argparse._SubParsersAction, json_flag) -> None:  # noqa: A
     imp = gpts.add_parser("import", help="add a GPT from a .gptshelf file or a folder with a gpt.json")
     imp.add_argument("source", metavar="FILE_OR_FOLDER")
     json_flag(imp)
+    draft = gpts.add_parser("draft", help="have an installed model draft a GPT from your description "
+                                          "(name, description, instructions, starters, category, tags)")
+    draft.add_argument("description", help="the GPT you want, in your own words (any language)")
+    draft.add_argument("--model", required=True, help="the model that writes it: sha256, prefix or name")
+    draft.add_argument("--seed", type=int, help="a fixed seed, for the same draft again")
+    draft.add_argument("--save", action="store_true", help="create the GPT from the draft on the same model")
+    json_flag(draft)
 
 
 def run(args: argparse.Namespace, services: Services, out: Output) -> int:
     handler = {"edit": _edit, "versions": _versions, "rollback": _rollback, "export": _export,
-               "import": _import}[args.action]
+               "import": _import, "draft": _draft}[args.action]
     return handler(args, services, out)
 
 
@@ -174,4 +182,31 @@ def _import(args: argparse.Namespace, services: Services, out: Output) -> int:
                   f"the earlier versions are kept (gptshelf gpts versions {gpt.id})")
     else:
         out.write(f"imported {gpt.name} {gpt.version} ({gpt.id}); chat with: gptshelf chat {gpt.id}")
+    return 0
+
+
+def _draft(args: argparse.Namespace, services: Services, out: Output) -> int:
+    draft = services.drafter.draft(args.description, args.model, seed=args.seed)
+    saved = None
+    if args.save:
+        saved = services.gpts.create(draft.name, draft.model_sha256, instructions=draft.instructions,
+                                     starters=draft.starters, description=draft.description,
+                                     category=draft.category, tags=draft.tags)
+    if out.as_json:
+        out.json({"draft": draft, "saved": saved})
+        return 0
+    out.fields([("name", draft.name), ("description", draft.description), ("category", draft.category),
+                ("tags", ", ".join(draft.tags) or "-")])
+    out.write("starters:")
+    for starter in draft.starters:
+        out.write(f"  - {starter}")
+    out.write("instructions:")
+    for line in draft.instructions.splitlines():
+        out.write(f"  {line}")
+    model = services.models.get(draft.model_sha256).display_name
+    out.write(f"(drafted by {model}: {draft.tokens} tokens in {draft.seconds:.1f} s)")
+    if saved is not None:
+        out.write(f"created {saved.name} ({saved.id}); chat with: gptshelf chat {saved.id}")
+    else:
+        out.write("edit it in the app (My GPTs > New GPT…), or run again with --save to create it as it is")
     return 0

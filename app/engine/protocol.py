@@ -43,6 +43,10 @@ class ChatRequest:
     """How many leading messages (system, instructions, examples) are never dropped to fit the context."""
     conversation: str = ""
     """Which conversation this turn belongs to: the engine keeps its KV cache under this key ("" for none)."""
+    grammar: str | None = None
+    """A GBNF grammar (root rule ``root``) every token of the reply obeys, e.g. made from a JSON Schema by
+    :func:`app.engine.grammar.json_schema_grammar`; the reply then ends where the grammar does (the
+    template's stop strings do not apply, ``params.stop`` still does). None: free text."""
 
 
 @dataclass(frozen=True)

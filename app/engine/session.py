@@ -12,21 +12,24 @@ it again. This module does what a chat turn needs and nothing more:
   while a prompt is evaluated, where cancel would otherwise wait for seconds; during generation cancel is
   checked between tokens, by the caller.
 - **Tokens**: one ``llama_decode`` per token with a one-token batch, sampled by llama.cpp's C sampler chain
-  (:mod:`app.engine.sampling`); no logits are copied into Python.
+  (:mod:`app.engine.sampling`); no logits are copied into Python. A reply held to a grammar is the
+  exception: :class:`~app.engine.sampling.GrammarSampler` reads the logits into an array it applies the
+  grammar and the chain to, with the control tokens that do not end a reply banned (listed once per model).
 """
 
 from __future__ import annotations
 
 import ctypes
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from app.core.entities import GenerationParams
 from app.core.errors import EngineError
 from app.engine.kvcache import SavedState, StateCache, reusable
-from app.engine.sampling import sampler_chain
+from app.engine.sampling import grammar_sampling, sampler_chain
 
 log = logging.getLogger("app.engine.session")
 
@@ -63,6 +66,7 @@ class Session:
         self._no_abort = lib.ggml_abort_callback()  # a NULL pointer: no callback between graph nodes
         self._tokens: list[int] = []
         self._key: str | None = None
+        self._banned: tuple[int, ...] | None = None
         self.states = StateCache(cache_bytes)
 
     @property
@@ -172,17 +176,39 @@ class Session:
         self._tokens.clear()
 
     # --- the reply --------------------------------------------------------------------------
-    def generate(self, params: GenerationParams) -> Iterator[int]:
+    def silent_controls(self) -> tuple[int, ...]:
+        """Control tokens that do not end a reply: they print as nothing (see :mod:`app.engine.sampling`)."""
+        if self._banned is None:
+            lib, vocab = self._lib, self._vocab
+            control = lib.LLAMA_TOKEN_ATTR_CONTROL
+            self._banned = tuple(t for t in range(self._n_vocab) if lib.llama_vocab_get_attr(vocab, t) & control
+                                 and not lib.llama_vocab_is_eog(vocab, t))
+        return self._banned
+
+    @contextmanager
+    def _sampler(self, params: GenerationParams, grammar: str | None) -> Iterator[Callable[[], int]]:
+        """What picks the next token: llama.cpp's sampler chain, or the chain under a grammar."""
+        lib, ctx = self._lib, self._ctx
+        if not grammar:
+            with sampler_chain(lib, self._n_vocab, params) as chain:
+                yield lambda: lib.llama_sampler_sample(chain, ctx, -1)
+            return
+        with grammar_sampling(lib, ctx, self._vocab, self._n_vocab, params, grammar, self.silent_controls()) as held:
+            yield held.sample
+            log.debug("grammar checked the whole vocabulary for %d tokens", held.full_checks)
+
+    def generate(self, params: GenerationParams, *, grammar: str | None = None) -> Iterator[int]:
         """Sampled tokens, each decoded into the cache when the next one is asked for.
 
         Stop iterating (or close the generator) to end the reply; the last token handed out is then
-        never decoded, so the cache holds the prompt and the reply up to the token before it.
+        never decoded, so the cache holds the prompt and the reply up to the token before it. With a
+        ``grammar`` (GBNF), every token obeys it; a grammar llama.cpp refuses raises :class:`EngineError`.
         """
         lib, ctx = self._lib, self._ctx
         one = (lib.llama_token * 1)()
-        with sampler_chain(lib, self._n_vocab, params) as chain:
+        with self._sampler(params, grammar) as sample:
             while True:
-                token = lib.llama_sampler_sample(chain, ctx, -1)
+                token = sample()
                 yield token
                 one[0] = token
                 code = lib.llama_decode(ctx, lib.llama_batch_get_one(one, 1))

@@ -246,7 +246,9 @@ class _Worker:
         eos = vocab.token_get_text(vocab.token_eos()) if vocab.token_eos() >= 0 else ""
         prompt, dropped = self._fit(request, llm, bos, eos)
         params = request.params
-        stops = (*request.template.stop, *params.stop)
+        # Under a grammar the reply ends where the grammar does; a template's end text inside a JSON string
+        # must not cut it short.
+        stops = (*(() if request.grammar else request.template.stop), *params.stop)
         scanner = StopScanner(stops)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         limit = min(params.max_tokens, max(llm.n_ctx() - len(prompt), 0))
@@ -257,7 +259,7 @@ class _Worker:
             if prepared.cancelled:
                 finish = FinishReason.CANCELLED
             else:
-                produced, finish = self._reply(session, params, limit, stops, scanner, decoder, send)
+                produced, finish = self._reply(session, request, limit, stops, scanner, decoder, send)
         rest = scanner.feed(decoder.decode(b"", final=True)) + scanner.flush()
         if rest:
             send(Reply.CHUNK, ChatChunk(rest))
@@ -265,8 +267,8 @@ class _Worker:
                                     dropped_messages=dropped, seconds=time.monotonic() - started,
                                     cached_tokens=reused))
 
-    def _reply(self, session: Session, params: Any, limit: int, stops: tuple[str, ...], scanner: StopScanner,
-               decoder: Any, send: Send) -> tuple[int, FinishReason]:
+    def _reply(self, session: Session, request: ChatRequest, limit: int, stops: tuple[str, ...],
+               scanner: StopScanner, decoder: Any, send: Send) -> tuple[int, FinishReason]:
         """Sample until an end: end-of-generation token, stop string, control token opening a turn, limit, cancel.
 
         Per token: one incremental UTF-8 step and a stop scan of the held-back tail, never of the whole reply.
@@ -274,7 +276,7 @@ class _Worker:
         lib, vocab, cancel = self._lib, self._llm._model.vocab, self._cancel
         control = lib.LLAMA_TOKEN_ATTR_CONTROL
         produced = 0
-        tokens = session.generate(params)
+        tokens = session.generate(request.params, grammar=request.grammar)
         try:
             for token in tokens:
                 if cancel.value:

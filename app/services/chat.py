@@ -84,11 +84,13 @@ class ChatService:
         conversation = self.catalog.get_conversation(conversation_id)
         return self._reply(self.catalog.get_gpt(conversation.gpt_id), conversation, history, edited)
 
-    def preview(self, gpt: GPT, turns: Sequence[ChatMessage], *, session: str = "preview") -> PreviewStream:
+    def preview(self, gpt: GPT, turns: Sequence[ChatMessage], *, session: str = "preview",
+                grammar: str | None = None) -> PreviewStream:
         """Answer a draft GPT that is not saved (the wizard's test chat); nothing is stored anywhere.
 
         ``turns`` is the test conversation so far, ending with the person's message; the draft's
-        instructions and examples go first, as in :meth:`send`. ``session`` names the engine's cache.
+        instructions and examples go first, as in :meth:`send`. ``session`` names the engine's cache;
+        ``grammar`` (GBNF) holds the reply to it (see :class:`~app.engine.protocol.ChatRequest`).
         """
         if not turns or turns[-1].role is not Role.USER or not turns[-1].content.strip():
             raise InvalidInput("The message is empty.")
@@ -100,7 +102,7 @@ class ChatService:
         for turn in turns:
             if turn.content.strip():
                 _append_merged(messages, pinned, turn)
-        return PreviewStream(self, gpt, (tuple(messages), pinned), session)
+        return PreviewStream(self, gpt, (tuple(messages), pinned), session, grammar)
 
     def _reply(self, gpt: GPT, conversation: Conversation, history: list[Message], user: Message) -> ReplyStream:
         reply = self.catalog.add_message(conversation.id, Role.ASSISTANT, "", status=MessageStatus.STREAMING)
@@ -202,6 +204,7 @@ class PreviewStream:
     gpt: GPT
     prompt: tuple[tuple[ChatMessage, ...], int]
     session: str = "preview"
+    grammar: str | None = None
     notices: list[str] = field(default_factory=list)
     result: ChatResult | None = None
     text: str = ""
@@ -226,7 +229,7 @@ class PreviewStream:
         self.notices.extend(loaded.notices)
         messages, pinned = self.prompt
         request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned,
-                              conversation=self.session)
+                              conversation=self.session, grammar=self.grammar)
         parts: list[str] = []
         try:
             for item in engine.chat(request):

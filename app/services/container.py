@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from app.hub.client import HttpSetup, HubClient
     from app.hub.download import Downloader
     from app.services.chat import ChatService
+    from app.services.drafting import GPTDrafter
     from app.services.engines import EnginePool
     from app.services.gpt_package import GPTPackages
     from app.services.gpts import GPTLibrary
@@ -116,6 +117,12 @@ class Services:
         from app.services.chat import ChatService  # noqa: PLC0415
 
         return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings)
+
+    @_Built
+    def drafter(self) -> GPTDrafter:
+        from app.services.drafting import GPTDrafter  # noqa: PLC0415
+
+        return GPTDrafter(self.catalog, self.chat)
 
     @_Built
     def starter(self) -> Starter:

@@ -1,5 +1,6 @@
 """Step 1, Basics: what the GPT is called and how it shows in lists (name, description, category,
-tags, icon)."""
+tags, icon); for a new GPT, above them, a box where a model drafts the whole GPT from a description
+(:mod:`app.ui.wizard.draft_box`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QCompleter, QFileDialog, QLabel, QLineEdit, QPushB
 from app.core.entities import GPTFile
 from app.services.gpts import file_types
 from app.ui.wizard.common import DraftPage, form_page, numbered, plain_text_edit, split_index, widget_row
+from app.ui.wizard.draft_box import DraftBox
 
 if TYPE_CHECKING:
     from app.ui.wizard.wizard import GPTWizard
@@ -54,7 +56,11 @@ class BasicsPage(DraftPage):
         self.remove_icon_button = QPushButton(self.tr("Remove icon"))
         self.remove_icon_button.clicked.connect(self.remove_icon)
 
+        self.draft_box = None if wizard.editing else DraftBox(wizard)
+
         form = form_page(self)
+        if self.draft_box is not None:
+            form.addRow(self.draft_box)
         form.addRow(self.tr("&Name:"), self.name)
         form.addRow(self.field("name"))
         form.addRow(self.tr("&Description:"), self.description)

@@ -1,6 +1,7 @@
 """The GPT wizard: make a GPT step by step, or change one, and try it before it is saved.
 
-Basics → Model → Instructions → Knowledge → Parameters → Test → Save. The steps edit one *draft*
+Basics → Model → Instructions → Knowledge → Parameters → Test → Save (a new GPT's Basics step can also
+have a model draft the whole GPT from a description). The steps edit one *draft*
 (a :class:`GPT` that exists only here); after every change the wizard asks the services what is wrong
 with it (:meth:`GPTLibrary.check`, the manifest's own rules), and each step shows the problems of its
 own fields and blocks Next while any is left. Nothing is written until Save, which runs as a Job
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 from app.core.entities import GPT, GenerationParams, GPTFile
 from app.core.errors import FieldProblem
 from app.services.container import Services
+from app.services.drafting import Draft
 from app.ui.jobs import Job, Jobs
 from app.ui.wizard.basics import BasicsPage
 from app.ui.wizard.common import DraftPage
@@ -106,6 +108,19 @@ class GPTWizard(QWizard):
                                                  knowledge=self.knowledge_items())
         self.problems_changed.emit()
 
+    def apply_draft(self, draft: Draft) -> None:
+        """Put what a model drafted into the steps, for the person to edit; choose the drafting model on the
+        Model step unless one is chosen already."""
+        basics, instructions = self.basics, self.instructions
+        basics.name.setText(draft.name)
+        basics.description.setPlainText(draft.description)
+        basics.category.setText(draft.category)
+        basics.tags.setText(", ".join(draft.tags))
+        instructions.instructions.setPlainText(draft.instructions)
+        instructions.starters.setPlainText("\n".join(draft.starters))
+        if self.model_page.selected_sha256() is None:
+            self.model_page.select_model(draft.model_sha256)
+
     def first_step_with_problems(self) -> DraftPage | None:
         return next((page for page in self.steps if not page.isComplete()), None)
 
@@ -115,6 +130,8 @@ class GPTWizard(QWizard):
         current = self.currentPage()
         if current is not self.test_page:
             self.test_page.stop()
+        if current is self.basics and self.basics.draft_box is not None:
+            self.basics.draft_box.refresh_models()
         if current is self.parameters:
             self.parameters.refresh_preview()
         if current is self.test_page:
@@ -192,6 +209,8 @@ class GPTWizard(QWizard):
             super().reject()
 
     def done(self, result: int) -> None:
-        """However the wizard closes, a test reply still streaming is stopped."""
+        """However the wizard closes, a test reply still streaming, or a draft being written, is stopped."""
         self.test_page.stop()
+        if self.basics.draft_box is not None:
+            self.basics.draft_box.stop()
         super().done(result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core.entities import GenerationParams
-from app.engine.sampling import PENALTY_LAST_N, steps
+from app.engine.sampling import CUT, PENALTY_LAST_N, exact_cut, steps
 
 
 def names(params: GenerationParams) -> list[str]:
@@ -33,3 +33,17 @@ def test_penalties_that_raise_logits_or_no_top_k_see_the_whole_vocabulary():
 def test_neutral_settings_add_no_sampler():
     chain = names(GenerationParams(temperature=0.5, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0))
     assert chain == ["temp", "dist"]
+
+
+def test_a_grammar_checks_only_a_cut_where_the_chain_keeps_fewer_candidates_first():
+    assert exact_cut(GenerationParams(temperature=0.7, top_k=40, repeat_penalty=1.1)) == 40 + PENALTY_LAST_N
+    assert exact_cut(GenerationParams(temperature=0.7, top_k=40, repeat_penalty=1.0)) == 40
+    assert exact_cut(GenerationParams(temperature=0.0, repeat_penalty=1.0)) == 1
+    assert exact_cut(GenerationParams(temperature=0.0, repeat_penalty=1.2)) == 1 + PENALTY_LAST_N
+
+
+def test_without_a_first_top_k_only_the_whole_vocabulary_is_exact():
+    assert exact_cut(GenerationParams(temperature=0.7, top_k=0)) == 0
+    assert exact_cut(GenerationParams(temperature=0.7, top_k=40, repeat_penalty=0.9)) == 0
+    assert exact_cut(GenerationParams(temperature=0.7, top_k=CUT, repeat_penalty=1.0)) == CUT
+    assert exact_cut(GenerationParams(temperature=0.7, top_k=CUT + 1, repeat_penalty=1.0)) == 0
