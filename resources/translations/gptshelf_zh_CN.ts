@@ -4,117 +4,117 @@
 <context>
     <name>BasicsPage</name>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="26"/>
+        <location filename="../../app/ui/wizard/basics.py" line="28"/>
         <source>Basics</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="27"/>
+        <location filename="../../app/ui/wizard/basics.py" line="29"/>
         <source>How your GPT is called and how it shows in lists.</source>
         <translation>你的 GPT 叫什么，以及它在列表中如何显示。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="32"/>
+        <location filename="../../app/ui/wizard/basics.py" line="34"/>
         <source>Required, e.g. Pirate tutor</source>
         <translation>必填，例如海盗家教</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="37"/>
+        <location filename="../../app/ui/wizard/basics.py" line="39"/>
         <source>One or two sentences: what it is good at</source>
         <translation>一两句话：它擅长什么</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="40"/>
+        <location filename="../../app/ui/wizard/basics.py" line="42"/>
         <source>e.g. Writing, Coding, Learning</source>
         <translation>例如写作、编程、学习</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="45"/>
+        <location filename="../../app/ui/wizard/basics.py" line="47"/>
         <source>Comma-separated, e.g. pirate, fun</source>
         <translation>用英文逗号分隔，例如 海盗, 趣味</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="51"/>
+        <location filename="../../app/ui/wizard/basics.py" line="53"/>
         <source>Icon preview</source>
         <translation>图标预览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="52"/>
+        <location filename="../../app/ui/wizard/basics.py" line="54"/>
         <source>Choose icon…</source>
         <translation>选择图标…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="54"/>
+        <location filename="../../app/ui/wizard/basics.py" line="56"/>
         <source>Remove icon</source>
         <translation>移除图标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="58"/>
+        <location filename="../../app/ui/wizard/basics.py" line="64"/>
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="60"/>
+        <location filename="../../app/ui/wizard/basics.py" line="66"/>
         <source>&amp;Description:</source>
         <translation>描述(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="62"/>
+        <location filename="../../app/ui/wizard/basics.py" line="68"/>
         <source>&amp;Category:</source>
         <translation>分类(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="64"/>
+        <location filename="../../app/ui/wizard/basics.py" line="70"/>
         <source>&amp;Tags:</source>
         <translation>标签(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="66"/>
+        <location filename="../../app/ui/wizard/basics.py" line="72"/>
         <source>Icon:</source>
         <translation>图标：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="78"/>
+        <location filename="../../app/ui/wizard/basics.py" line="84"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="78"/>
+        <location filename="../../app/ui/wizard/basics.py" line="84"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="78"/>
+        <location filename="../../app/ui/wizard/basics.py" line="84"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="79"/>
+        <location filename="../../app/ui/wizard/basics.py" line="85"/>
         <source>The icon</source>
         <translation>图标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="81"/>
+        <location filename="../../app/ui/wizard/basics.py" line="87"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="81"/>
+        <location filename="../../app/ui/wizard/basics.py" line="87"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="87"/>
+        <location filename="../../app/ui/wizard/basics.py" line="93"/>
         <source>Choose an icon</source>
         <translation>选择图标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="88"/>
+        <location filename="../../app/ui/wizard/basics.py" line="94"/>
         <source>Images ({0})</source>
         <translation>图片 ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/basics.py" line="111"/>
+        <location filename="../../app/ui/wizard/basics.py" line="117"/>
         <source>None</source>
         <translation>无</translation>
     </message>
@@ -470,6 +470,79 @@
     </message>
 </context>
 <context>
+    <name>DraftBox</name>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="40"/>
+        <source>Create by describing it</source>
+        <translation>描述一下，自动起草</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="45"/>
+        <source>Say what your GPT should do, for whom and how. A model on this computer drafts the name, description, instructions, starters, category and tags; you then edit them.</source>
+        <translation>说说你的 GPT 要做什么、为谁做、怎么做。本机的模型会起草名称、描述、指令、开场白、分类和标签，之后由你修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="52"/>
+        <source>What the GPT should do</source>
+        <translation>GPT 要做什么</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="53"/>
+        <source>e.g. A patient tutor who explains chemistry to teenagers with kitchen examples</source>
+        <translation>例如：一位耐心的家教，用厨房里的例子给青少年讲化学</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="57"/>
+        <source>Model that writes the draft</source>
+        <translation>起草所用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="58"/>
+        <source>Draft it</source>
+        <translation>起草</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="60"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="66"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="94"/>
+        <source>Install a model first (the Model step can get one) to have it draft your GPT.</source>
+        <translation>请先安装一个模型（可在“模型”一步获取），再让它起草你的 GPT。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="123"/>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="133"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="138"/>
+        <source>Writing the draft… {0} characters</source>
+        <translation>正在起草… 已写 {0} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="143"/>
+        <source>Drafted in {0:.1f} s. Check every field and change what you like.</source>
+        <translation>起草用时 {0:.1f} 秒。请检查每一项，按需修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/draft_box.py" line="149"/>
+        <source>Stopped; nothing was filled in.</source>
+        <translation>已停止，未填入任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>DraftPage</name>
     <message>
         <location filename="../../app/ui/wizard/common.py" line="130"/>
@@ -480,17 +553,17 @@
 <context>
     <name>GPTWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="56"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="58"/>
         <source>Edit {0}</source>
         <translation>编辑 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="56"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="58"/>
         <source>New GPT</source>
         <translation>新建 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="59"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="61"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
