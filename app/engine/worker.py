@@ -45,6 +45,7 @@ def main(conn: Connection, cancel: Any, log_pipe: Connection, level: int) -> Non
     """Entry point of the spawned process."""
     # Ctrl-C in a terminal reaches the whole process group; stopping a reply is the parent's call.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _yield_to_the_window()
     _route_logging(log_pipe, level)
     faulthandler.enable(file=sys.__stderr__)
     import llama_cpp  # noqa: PLC0415 - imported here so the parent never loads llama.cpp
@@ -334,6 +335,26 @@ class _Worker:
         if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)
         return tokens
+
+
+ENGINE_NICENESS = 5
+"""How much lower than the app's own the engine's CPU priority is (POSIX ``nice``)."""
+
+
+def _yield_to_the_window() -> None:
+    """Let the window's process win the CPU when both want it.
+
+    Decoding keeps every core busy; on a 2-core machine the GUI thread, a download and a store sync then
+    wait for the scheduler behind the engine's threads, and the window stalls for hundreds of ms
+    (bench/gui_stall.py). One step lower priority costs the engine nothing when the rest of the machine is
+    idle (the speed figures are measured so) and gives the window its turn when it is not. Windows has no
+    ``nice``; the engine keeps normal priority there.
+    """
+    if hasattr(os, "nice"):
+        try:
+            os.nice(ENGINE_NICENESS)
+        except OSError:
+            log.debug("could not lower the engine's priority", exc_info=True)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from app.core.entities import (
     GPT, FitReport, Listing, ListingChanges, ListingQuery, ListingVariant, ModelFile, Review, pick_variant,
 )
 from app.core.errors import InvalidInput, NotFound
+from app.core.gcpause import collector_paused
 from app.core.settings import Settings
 from app.hub.client import EMPTY_REVIEW, HubClient, HubModel, HubReview
 from app.hub.download import DownloadCancelled
@@ -73,6 +74,13 @@ class Store:
     def sync(self, *, progress: Callable[[int, int], None] | None = None,
              cancel: threading.Event | None = None) -> SyncReport:
         """Fetch what changed in the store index and apply it in one transaction."""
+        # The fetched listings (100k objects on a first sync) live only inside _fetch_and_apply, so they are
+        # freed by reference counting before the cycle collector, paused meanwhile, runs again.
+        with collector_paused():  # each full collection over them would hold the GIL and freeze the GUI
+            return self._fetch_and_apply(progress, cancel)
+
+    def _fetch_and_apply(self, progress: Callable[[int, int], None] | None,
+                         cancel: threading.Event | None) -> SyncReport:
         fetched = StoreSync(self.client(), self.settings().store_index_repo).fetch(
             self.catalog.shard_hashes(HUB), progress=progress, cancel=cancel)
         changes = self.catalog.apply_shards(HUB, fetched.changed, keep=fetched.paths)

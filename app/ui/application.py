@@ -9,6 +9,7 @@ that is not painted soon (started minimised, say) does not hold them back for lo
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -106,6 +107,9 @@ def run_gui(paths: AppPaths) -> int:
     background = [starter]
 
     def start_background() -> None:
+        # What start-up built lives as long as the app: out of the collector's way, so that a later full
+        # collection walks only what came after (each one holds the GIL, and the GUI thread waits).
+        gc.freeze()
         jobs.release()
         while background:
             QThreadPool.globalInstance().start(background.pop())
