@@ -102,11 +102,12 @@ class ChatService:
         for turn in turns:
             if turn.content.strip():
                 _append_merged(messages, pinned, turn)
-        return PreviewStream(self, gpt, (tuple(messages), pinned), session, grammar)
+        return PreviewStream(self, gpt, (tuple(messages), pinned), session=session, grammar=grammar)
 
     def _reply(self, gpt: GPT, conversation: Conversation, history: list[Message], user: Message) -> ReplyStream:
         reply = self.catalog.add_message(conversation.id, Role.ASSISTANT, "", status=MessageStatus.STREAMING)
-        return ReplyStream(self, gpt, conversation, user, reply, _prompt(gpt, history, user.content))
+        return ReplyStream(self, gpt, _prompt(gpt, history, user.content), conversation=conversation,
+                           user_message=user, reply_message=reply)
 
     def load_spec(self, gpt: GPT) -> LoadSpec:
         model = self.catalog.get_model(gpt.model_sha256)
@@ -125,14 +126,11 @@ class ChatService:
 
 
 @dataclass
-class ReplyStream:
-    """One reply being generated. Iterate for :class:`ChatChunk` items and a final :class:`ChatResult`."""
+class _EngineReply:
+    """What a stored reply and a preview share: the GPT's model loaded in an engine, its reply streamed, cancel."""
 
     service: ChatService
     gpt: GPT
-    conversation: Conversation
-    user_message: Message
-    reply_message: Message
     prompt: tuple[tuple[ChatMessage, ...], int]
     notices: list[str] = field(default_factory=list)
     result: ChatResult | None = None
@@ -141,10 +139,43 @@ class ReplyStream:
     _cancelled: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
-        """Stop generating; what was written so far is kept as a cancelled reply. Safe from any thread."""
+        """Stop generating; safe from any thread."""
         self._cancelled.set()
         if self._engine is not None:
             self._engine.cancel()
+
+    def _engine_items(self, session: str, grammar: str | None = None) -> Iterator[ChatChunk | ChatResult]:
+        """The engine's chunks and final result for ``prompt``, kept under ``session`` (its KV cache key)."""
+        model = self.service.catalog.get_model(self.gpt.model_sha256)
+        if model.info is None:
+            raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
+        from app.engine.templates import choose_template  # noqa: PLC0415 - jinja2: with the first reply
+
+        template = choose_template(model.info, self.gpt.chat_template)
+        engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
+        self._engine = engine
+        self.notices.extend(loaded.notices)
+        messages, pinned = self.prompt
+        request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned,
+                              conversation=session, grammar=grammar)
+        for item in engine.chat(request):
+            if self._cancelled.is_set():
+                engine.cancel()
+            if isinstance(item, ChatResult):
+                self.result = item
+            yield item
+
+
+@dataclass(kw_only=True)
+class ReplyStream(_EngineReply):
+    """One reply being generated. Iterate for :class:`ChatChunk` items and a final :class:`ChatResult`.
+
+    Cancelled, what was written so far is kept as a cancelled reply.
+    """
+
+    conversation: Conversation
+    user_message: Message
+    reply_message: Message
 
     def __iter__(self) -> Iterator[ChatChunk | ChatResult]:
         catalog = self.service.catalog
@@ -152,23 +183,8 @@ class ReplyStream:
         status, error = MessageStatus.FAILED, None
         last_saved = time.monotonic()
         try:
-            model = catalog.get_model(self.gpt.model_sha256)
-            if model.info is None:
-                raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
-            from app.engine.templates import choose_template  # noqa: PLC0415 - jinja2: with the first reply
-
-            template = choose_template(model.info, self.gpt.chat_template)
-            engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
-            self._engine = engine
-            self.notices.extend(loaded.notices)
-            messages, pinned = self.prompt
-            request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned,
-                                  conversation=str(self.conversation.id))
-            for item in engine.chat(request):
-                if self._cancelled.is_set():
-                    engine.cancel()
+            for item in self._engine_items(str(self.conversation.id)):
                 if isinstance(item, ChatResult):
-                    self.result = item
                     if item.dropped_messages:
                         self.notices.append(f"{item.dropped_messages} older messages did not fit in the model's "
                                             "context and were left out of this reply.")
@@ -196,48 +212,18 @@ class ReplyStream:
                                                         error=error)
 
 
-@dataclass
-class PreviewStream:
+@dataclass(kw_only=True)
+class PreviewStream(_EngineReply):
     """A reply from a draft GPT (:meth:`ChatService.preview`): iterated like :class:`ReplyStream`, stored nowhere."""
 
-    service: ChatService
-    gpt: GPT
-    prompt: tuple[tuple[ChatMessage, ...], int]
     session: str = "preview"
     grammar: str | None = None
-    notices: list[str] = field(default_factory=list)
-    result: ChatResult | None = None
-    text: str = ""
-    _engine: EngineClient | None = None
-    _cancelled: threading.Event = field(default_factory=threading.Event)
-
-    def cancel(self) -> None:
-        """Stop generating; safe from any thread."""
-        self._cancelled.set()
-        if self._engine is not None:
-            self._engine.cancel()
 
     def __iter__(self) -> Iterator[ChatChunk | ChatResult]:
-        model = self.service.catalog.get_model(self.gpt.model_sha256)
-        if model.info is None:
-            raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
-        from app.engine.templates import choose_template  # noqa: PLC0415 - jinja2: with the first reply
-
-        template = choose_template(model.info, self.gpt.chat_template)
-        engine, loaded = self.service.engines.acquire(self.service.load_spec(self.gpt))
-        self._engine = engine
-        self.notices.extend(loaded.notices)
-        messages, pinned = self.prompt
-        request = ChatRequest(messages=messages, params=self.gpt.params, template=template, pinned=pinned,
-                              conversation=self.session, grammar=self.grammar)
         parts: list[str] = []
         try:
-            for item in engine.chat(request):
-                if self._cancelled.is_set():
-                    engine.cancel()
-                if isinstance(item, ChatResult):
-                    self.result = item
-                else:
+            for item in self._engine_items(self.session, self.grammar):
+                if isinstance(item, ChatChunk):
                     parts.append(item.text)
                 yield item
         finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -60,6 +60,20 @@ class TextBatcher(QObject):
         """Any thread: queue a piece for the next batch."""
         with self._lock:
             self._pending.append(piece)
+
+    def pump(self, stream: Iterable[object], cancel: threading.Event) -> None:
+        """Worker thread: iterate a reply stream to its end, its text into the batches.
+
+        The job's cancel flag (a Stop, or ``Jobs.cancel_all()`` at exit) reaches the engine through the
+        stream's own ``cancel``, checked before the first item and at every item after.
+        """
+        if cancel.is_set():
+            stream.cancel()  # type: ignore[attr-defined]
+        for item in stream:
+            if cancel.is_set():
+                stream.cancel()  # type: ignore[attr-defined]
+            if isinstance(item, ChatChunk):
+                self.add(item.text)
 
     def start(self) -> None:
         self._timer.start()
@@ -125,16 +139,9 @@ class ReplyRunner(QObject):
         try:
             stream = self._make_stream()
             self._stream = stream
-            if cancel.is_set():
-                stream.cancel()
             report(stream)
-            for item in stream:
-                if cancel.is_set():  # Jobs.cancel_all() at exit reaches the engine this way
-                    stream.cancel()
-                if isinstance(item, ChatChunk):
-                    self._batcher.add(item.text)
-                elif isinstance(item, ChatResult):
-                    outcome.result = item
+            self._batcher.pump(stream, cancel)
+            outcome.result = stream.result
         except KnownError as exc:
             outcome.error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug: logged, shown briefly, the page goes on

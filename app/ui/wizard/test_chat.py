@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.core.entities import ChatChunk, ChatMessage, ChatResult, FinishReason, MessageStatus, Role
+from app.core.entities import ChatMessage, ChatResult, FinishReason, MessageStatus, Role
 from app.services.chat import PreviewStream
 from app.ui.chat.composer import MessageEdit, StarterChips
 from app.ui.chat.message_view import MessageBubble, MessageView
@@ -66,13 +66,7 @@ class PreviewRunner(QObject):
 
     def _work(self, _report: Callable[[object], None], cancel: threading.Event) -> ChatResult | None:
         stream = self._stream = self._make_stream()
-        if cancel.is_set():
-            stream.cancel()
-        for item in stream:
-            if cancel.is_set():
-                stream.cancel()
-            if isinstance(item, ChatChunk):
-                self._batcher.add(item.text)
+        self._batcher.pump(stream, cancel)
         return stream.result
 
     @Slot(str)
