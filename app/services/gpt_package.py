@@ -29,9 +29,10 @@ from app.core.paths import AppPaths
 from app.ggufcheck import check_gguf
 from app.manifest import GPTManifest, Variant, dump_manifest, parse_manifest
 from app.manifest.safe_path import check_gguf_path
+from app.services.gpt_changes import content
 from app.services.gpts import (
-    MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES, MAX_KNOWLEDGE_TOTAL, ascii_slug, content, manifest_fields, parse_hub_source, place_blob,
-    reinstall_hint,
+    MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES, MAX_KNOWLEDGE_TOTAL, ascii_slug, manifest_fields, parse_hub_source,
+    place_blob, reinstall_hint,
 )
 from app.services.package_reader import MANIFEST, MODEL_FOLDER, PackageReader, fold, open_package, refusal
 from app.services.semver import is_newer

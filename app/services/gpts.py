@@ -15,7 +15,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,30 +24,19 @@ from app.core.entities import GPT, ChatMessage, GenerationParams, GPTFile, GPTSo
 from app.core.errors import BadManifest, FieldProblem, InvalidGPT, InvalidInput, NotFound
 from app.core.paths import AppPaths
 from app.manifest.safe_path import ICON_EXTENSIONS, KNOWLEDGE_EXTENSIONS
+from app.services.gpt_changes import (
+    CONTENT_FIELDS, auto_bump, content, describe_changes, one_line, prepend_changelog,
+)
 from app.services.semver import Bump, next_version
 
 MAX_STARTERS = 8
 MAX_NAME = 100
 MAX_INSTRUCTIONS = 32 * 1024
-MAX_NOTE = 500
-MAX_CHANGELOG_BYTES = 8 * 1024
 #: The biggest icon and knowledge document a GPT may carry (an import refuses bigger ones too).
 MAX_ICON_BYTES = 2 * 1024 * 1024
 MAX_KNOWLEDGE_BYTES = 64 * 1024 * 1024
 MAX_KNOWLEDGE_TOTAL = 1024**3
 
-#: What a version is made of; id, source, version, changelog and the times describe it instead.
-CONTENT_FIELDS = (
-    "name", "description", "instructions", "starters", "examples", "params", "chat_template", "model_sha256",
-    "adapter_sha256", "adapter_scale", "category", "tags", "author", "license", "icon", "knowledge",
-)
-#: Changes to these change what the GPT answers, so "auto" bumps the minor version for them.
-_MINOR_FIELDS = frozenset({"model_sha256", "instructions", "chat_template", "adapter_sha256", "adapter_scale",
-                           "knowledge"})
-_LABELS = {
-    "starters": "conversation starters", "chat_template": "chat template", "model_sha256": "model",
-    "adapter_sha256": "adapter", "adapter_scale": "adapter scale", "knowledge": "knowledge files",
-}
 _EDITABLE = frozenset(CONTENT_FIELDS) - {"model_sha256", "adapter_sha256"} | {"model", "adapter"}
 # Stand-ins for what a GPT does not decide itself (its hub id, the model's pins) when checking it.
 _PLACEHOLDER_SHA = "0" * 64
@@ -368,45 +357,6 @@ def check_gpt(gpt: GPT, *, known_as: str | None = None) -> None:
             raise InvalidGPT(known_as or gpt.name, problems) from None
 
 
-def content(gpt: GPT) -> tuple:
-    return tuple(getattr(gpt, f) for f in CONTENT_FIELDS)
-
-
-def auto_bump(old: GPT, new: GPT) -> Bump:
-    changed = {f for f in CONTENT_FIELDS if getattr(old, f) != getattr(new, f)}
-    return Bump.MINOR if changed & _MINOR_FIELDS else Bump.PATCH
-
-
-def describe_changes(old: GPT, new: GPT) -> str:
-    """A changelog note for an edit that came without one: "Changed the instructions, temperature."."""
-    labels: list[str] = []
-    for name in CONTENT_FIELDS:
-        if getattr(old, name) == getattr(new, name):
-            continue
-        if name == "params":
-            labels += [f.name.replace("_", " ") for f in fields(GenerationParams)
-                       if getattr(old.params, f.name) != getattr(new.params, f.name)]
-        else:
-            labels.append(_LABELS.get(name, name))
-    return f"Changed {', '.join(labels)}." if labels else "No changes."
-
-
-def one_line(note: str) -> str:
-    """A changelog note as one line of at most :data:`MAX_NOTE` characters (runs of spaces become one)."""
-    text = " ".join(note.split())
-    if len(text) > MAX_NOTE:
-        raise InvalidInput(f"A changelog note may be at most {MAX_NOTE} characters; this one has {len(text)}.")
-    return text
-
-
-def prepend_changelog(changelog: str, version: str, note: str) -> str:
-    """The manifest changelog with ``version: note`` on top; the oldest lines go beyond 8 KiB."""
-    lines = [f"{version}: {note}", *changelog.splitlines()]
-    while len(lines) > 1 and len("\n".join(lines).encode("utf-8")) > MAX_CHANGELOG_BYTES:
-        lines.pop()
-    return "\n".join(lines)
-
-
 def reinstall_hint(source: str, sha256: str) -> str:
     """How to get a model file back, from where it came from (``hub:repo@commit/file`` or a local path)."""
     hub = parse_hub_source(source)
@@ -507,4 +457,4 @@ def ascii_slug(text: str, *, limit: int = 64) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", folded).strip("-._")[:limit].rstrip("-._")
 
 
-__all__ = ["CONTENT_FIELDS", "GPTLibrary", "check_gpt", "file_types", "manifest_fields", "parameter_limits"]
+__all__ = ["GPTLibrary", "check_gpt", "file_types", "manifest_fields", "parameter_limits"]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar
 
 from app.core.errors import InvalidInput
 from app.core.memory import human
-from app.services.gpts import MAX_NOTE, content, describe_changes, one_line
+from app.services.gpt_changes import MAX_NOTE, content, describe_changes, one_line
 from app.ui.widgets import error_label
 from app.ui.wizard.common import DraftPage, form_page
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.entities import GenerationParams, GPTFile, ModelStatus
 from app.core.errors import InvalidGPT, InvalidInput, NotFound
-from app.services.gpts import MAX_CHANGELOG_BYTES, prepend_changelog
+from app.services.gpt_changes import MAX_CHANGELOG_BYTES, prepend_changelog
 from app.services.semver import Bump, is_newer, next_version
 
 
