@@ -232,3 +232,56 @@ def m007_listing_category_sorts(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m008_knowledge(db: Database) -> None:
+    """A GPT's knowledge, indexed: documents by content sha256, their chunks with full-text and embedding,
+    and the passages each reply was given, so its citations open what the model saw.
+
+    Documents are content-addressed (two GPTs with the same file share its chunks; a changed file is a
+    new document). ``knowledge_fts`` rowid = chunk id; its ``doc`` column holds one token per chunk,
+    ``k`` + the document's sha256, so a search is scoped to a GPT's documents inside FTS5 itself.
+    Embeddings are float32 blobs (little-endian), NULL when no embedding model was installed.
+    ``message_sources`` keeps a copy of each passage, so a citation survives re-indexing.
+    """
+    statements = [
+        """CREATE TABLE knowledge_documents (
+            sha256 TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT NOT NULL DEFAULT '',
+            chunk_count INTEGER NOT NULL DEFAULT 0,
+            embedding_sha256 TEXT NOT NULL DEFAULT '',
+            settings TEXT NOT NULL DEFAULT '',
+            indexed_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE knowledge_chunks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_sha256 TEXT NOT NULL REFERENCES knowledge_documents (sha256) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            page INTEGER,
+            heading TEXT NOT NULL DEFAULT '',
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            embedding BLOB,
+            UNIQUE (document_sha256, ordinal)
+        )""",
+        "CREATE VIRTUAL TABLE knowledge_fts USING fts5 (doc, text, tokenize = 'unicode61 remove_diacritics 2')",
+        """CREATE TABLE message_sources (
+            message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            file TEXT NOT NULL,
+            text TEXT NOT NULL,
+            page INTEGER,
+            heading TEXT NOT NULL DEFAULT '',
+            char_start INTEGER NOT NULL DEFAULT 0,
+            char_end INTEGER NOT NULL DEFAULT 0,
+            chunk_id INTEGER,
+            score REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (message_id, number)
+        )""",
+    ]
+    for statement in statements:
+        db.execute(statement)

@@ -26,8 +26,12 @@ MAX_SEGMENT_BYTES = 255
 
 #: Model weights and LoRA adapters: GGUF only.
 GGUF_EXTENSIONS = frozenset({".gguf"})
-#: Documents the knowledge indexer can read without running anything.
-KNOWLEDGE_EXTENSIONS = frozenset({".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".csv", ".json"})
+#: Documents the knowledge indexer can read without running anything (source code is read as text);
+#: app/knowledge/extract.py reads exactly these (tests/unit/knowledge checks the two agree).
+KNOWLEDGE_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm", ".csv", ".json"}) | {
+    ".py", ".js", ".ts", ".tsx", ".jsx", ".java", ".kt", ".c", ".h", ".cc", ".cpp", ".hpp", ".cs", ".go", ".rs",
+    ".rb", ".php", ".swift", ".scala", ".sh", ".sql", ".css", ".toml", ".yaml", ".yml", ".ini", ".rst", ".xml",
+}
 #: Raster images only; no SVG (an XML parser on untrusted input buys nothing for an icon).
 ICON_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 

@@ -14,21 +14,41 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.catalog import Catalog
 from app.core.entities import (
     GPT, ChatChunk, ChatMessage, ChatResult, Conversation, FinishReason, Message, MessageStatus, Role,
 )
 from app.core.errors import InvalidInput, KnownError
+from app.core.knowledge import Source
 from app.core.settings import Settings
 from app.engine.client import EngineClient
 from app.engine.protocol import ChatRequest, LoadSpec
+from app.knowledge.chunking import estimate_tokens
+from app.knowledge.context import with_sources
 from app.services.engines import EnginePool
 from app.services.models import ModelLibrary
+
+if TYPE_CHECKING:
+    from app.services.knowledge import KnowledgeService
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 200_000
+KNOWLEDGE_SHARE = 0.5
+"""Passages from the knowledge files take at most this share of the context."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The messages a reply is generated from, and the knowledge passages they carry (numbered as cited)."""
+
+    messages: tuple[ChatMessage, ...]
+    pinned: int
+    """How many leading messages (instructions, examples) are never dropped to fit the context."""
+    sources: tuple[Source, ...] = ()
+    notices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -38,6 +58,8 @@ class ChatService:
     engines: EnginePool
     settings: Callable[[], Settings]
     checkpoint_seconds: float = 1.0
+    knowledge: KnowledgeService | None = None
+    """Finds passages of a GPT's knowledge files for each question (None: replies use no knowledge)."""
 
     def send(self, gpt_key: str, text: str, *, conversation_id: int | None = None) -> ReplyStream:
         """Commit the person's message and return the reply stream (iterate it to generate)."""
@@ -96,18 +118,48 @@ class ChatService:
             raise InvalidInput("The message is empty.")
         if len(turns[-1].content) > MAX_MESSAGE_CHARS:
             raise InvalidInput(f"The message is longer than {MAX_MESSAGE_CHARS:,} characters.")
-        messages = [ChatMessage(Role.SYSTEM, expand_variables(gpt.instructions))] if gpt.instructions.strip() else []
-        messages.extend(gpt.examples)
-        pinned = len(messages)
-        for turn in turns:
-            if turn.content.strip():
-                _append_merged(messages, pinned, turn)
-        return PreviewStream(self, gpt, (tuple(messages), pinned), session=session, grammar=grammar)
+        prompt = self.build_prompt(gpt, turns[:-1], turns[-1].content)
+        return PreviewStream(self, gpt, (prompt.messages, prompt.pinned), notices=list(prompt.notices),
+                             sources=list(prompt.sources), session=session, grammar=grammar)
+
+    def build_prompt(self, gpt: GPT, history: Sequence[ChatMessage], text: str) -> Prompt:
+        """The messages for answering ``text`` after ``history``: instructions and examples, the history, and
+        the person's message with the passages of the GPT's knowledge that answer it (with their sources).
+
+        Every way of answering goes through here (send, regenerate, edit, preview, and so the local API),
+        so each gets the same knowledge. Slow when files must be indexed or embedded first: call it off
+        the GUI thread, as the reply's worker does.
+        """
+        messages, pinned = _prompt(gpt, history, text)
+        if self.knowledge is None or not gpt.knowledge:
+            return Prompt(messages, pinned)
+        sources, notices = self.knowledge.context(gpt, text, self._knowledge_budget(gpt, messages, pinned))
+        if sources:
+            last = messages[-1]
+            messages = (*messages[:-1], ChatMessage(last.role, with_sources(last.content, sources)))
+        return Prompt(messages, pinned, tuple(sources), tuple(notices))
+
+    def _knowledge_budget(self, gpt: GPT, messages: Sequence[ChatMessage], pinned: int) -> int:
+        """Estimated tokens the passages may take: the context less the reply's room, the instructions and
+        examples and the question (older turns give way to them, as they do to a long question)."""
+        try:
+            n_ctx = self.load_spec(gpt).n_ctx
+        except KnownError:
+            n_ctx = gpt.params.context_length
+        reply = min(gpt.params.max_tokens, n_ctx // 2)
+        fixed = sum(estimate_tokens(m.content) + 8 for m in (*messages[:pinned], messages[-1]))
+        return max(0, min(int(n_ctx * KNOWLEDGE_SHARE), n_ctx - reply - fixed - 64))
 
     def _reply(self, gpt: GPT, conversation: Conversation, history: list[Message], user: Message) -> ReplyStream:
+        kept = [ChatMessage(m.role, m.content) for m in history
+                if m.status in (MessageStatus.COMPLETE, MessageStatus.CANCELLED)]
+        prompt = self.build_prompt(gpt, kept, user.content)
         reply = self.catalog.add_message(conversation.id, Role.ASSISTANT, "", status=MessageStatus.STREAMING)
-        return ReplyStream(self, gpt, _prompt(gpt, history, user.content), conversation=conversation,
-                           user_message=user, reply_message=reply)
+        if prompt.sources:
+            self.catalog.set_message_sources(reply.id, prompt.sources)
+        return ReplyStream(self, gpt, (prompt.messages, prompt.pinned), notices=list(prompt.notices),
+                           sources=list(prompt.sources), conversation=conversation, user_message=user,
+                           reply_message=reply)
 
     def load_spec(self, gpt: GPT) -> LoadSpec:
         model = self.catalog.get_model(gpt.model_sha256)
@@ -133,6 +185,8 @@ class _EngineReply:
     gpt: GPT
     prompt: tuple[tuple[ChatMessage, ...], int]
     notices: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    """The knowledge passages the prompt carries, numbered as the reply may cite them."""
     result: ChatResult | None = None
     text: str = ""
     _engine: EngineClient | None = None
@@ -258,16 +312,16 @@ def sample_conversation(gpt: GPT) -> tuple[ChatMessage, ...]:
             ChatMessage(Role.USER, "Thanks. One more question, please."))
 
 
-def _prompt(gpt: GPT, history: list[Message], text: str) -> tuple[tuple[ChatMessage, ...], int]:
-    """System instructions and examples (never dropped), then the kept history, then the new message."""
+def _prompt(gpt: GPT, history: Sequence[ChatMessage], text: str) -> tuple[tuple[ChatMessage, ...], int]:
+    """System instructions and examples (never dropped), then the non-empty history, then the new message."""
     messages: list[ChatMessage] = []
     if gpt.instructions.strip():
         messages.append(ChatMessage(Role.SYSTEM, expand_variables(gpt.instructions)))
     messages.extend(gpt.examples)
     pinned = len(messages)
     for message in history:
-        if message.status in (MessageStatus.COMPLETE, MessageStatus.CANCELLED) and message.content.strip():
-            _append_merged(messages, pinned, ChatMessage(message.role, message.content))
+        if message.content.strip():
+            _append_merged(messages, pinned, message)
     _append_merged(messages, pinned, ChatMessage(Role.USER, text))
     return tuple(messages), pinned
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.services.gpts import GPTLibrary
     from app.services.history import History
     from app.services.install import Installer
+    from app.services.knowledge import KnowledgeService
     from app.services.models import ModelLibrary
     from app.services.publish import Publisher
     from app.services.secrets import Secrets
@@ -116,7 +117,13 @@ class Services:
     def chat(self) -> ChatService:
         from app.services.chat import ChatService  # noqa: PLC0415
 
-        return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings)
+        return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings,
+                           knowledge=self.knowledge)
+
+    @_Built
+    def knowledge(self) -> KnowledgeService:
+        from app.services.knowledge import KnowledgeService  # noqa: PLC0415
+        return KnowledgeService(self.catalog, self.paths, self.models, self.gpts, self.catalog.load_settings)
 
     @_Built
     def drafter(self) -> GPTDrafter:
@@ -231,6 +238,9 @@ class Services:
             engines = self.__dict__.get("engines")  # never started: nothing to stop
             if engines is not None:
                 engines.close()
+            knowledge = self.__dict__.get("knowledge")  # its embedding model's engine
+            if knowledge is not None:
+                knowledge.close()
             self.catalog.close()
 
     def __enter__(self) -> Services:

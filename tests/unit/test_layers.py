@@ -17,7 +17,8 @@ ALLOWED = {
     "catalog": {"core", "manifest"},
     "engine": {"core"},
     "hub": {"core", "manifest"},
-    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub"},
+    "knowledge": {"core", "catalog", "engine"},
+    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "knowledge"},
     "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui"},
     "ui": {"core", "services"},
 }

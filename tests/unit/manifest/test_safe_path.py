@@ -142,14 +142,14 @@ def test_models_must_be_gguf(path: str) -> None:
         check_gguf_path(path)
 
 
-@pytest.mark.parametrize("ext", [".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".csv", ".json", ".MD"])
+@pytest.mark.parametrize("ext", [".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".csv", ".json", ".MD", ".py", ".rs"])
 def test_knowledge_types_allowed(ext: str) -> None:
     assert check_knowledge_path(f"knowledge/doc{ext}") == f"knowledge/doc{ext}"
 
 
 @pytest.mark.parametrize("path", ["doc.exe", "doc.zip", "doc.gguf", "doc.svg", "doc"])
 def test_other_knowledge_types_refused(path: str) -> None:
-    with pytest.raises(ValueError, match="must be one of these file types: .csv .docx .htm .html .json .md .pdf .txt"):
+    with pytest.raises(ValueError, match=r"must be one of these file types: \.c \.cc .* \.txt \.xml \.yaml \.yml"):
         check_knowledge_path(path)
 
 
