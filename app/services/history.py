@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.catalog import Catalog
 from app.core.entities import Conversation, Message, MessageStatus, SearchHit
 from app.core.errors import InvalidInput
+from app.core.knowledge import Source
 from app.core.plain import plain
 
 EXPORT_FORMATS = ("md", "json")
@@ -22,6 +24,10 @@ class History:
 
     def show(self, conversation_id: int) -> tuple[Conversation, list[Message]]:
         return self.catalog.get_conversation(conversation_id), self.catalog.list_messages(conversation_id)
+
+    def sources(self, message_ids: Iterable[int]) -> dict[int, list[Source]]:
+        """The knowledge passages each of these replies was given (those that had any), to show as citations."""
+        return self.catalog.message_sources(message_ids)
 
     def pin(self, conversation_id: int, *, pinned: bool = True) -> Conversation:
         return self.catalog.pin_conversation(conversation_id, pinned)

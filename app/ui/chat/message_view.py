@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.entities import Message, MessageStatus, Role
+from app.core.knowledge import Source
+from app.ui.chat.sources import SourcesRow
 
 CODE_BACKGROUND = QColor(127, 127, 127, 32)
 """Translucent grey: a subtle panel on light and dark palettes alike."""
@@ -114,10 +116,12 @@ class MessageBubble(QFrame):
         self.status.setObjectName("bubbleStatus")
         self.status.setWordWrap(True)
         self.status.setVisible(False)
+        self.sources = SourcesRow()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
         layout.addLayout(head)
         layout.addWidget(self.body)
+        layout.addWidget(self.sources)
         layout.addWidget(self.status)
         self.text = ""
         if message is not None:
@@ -188,10 +192,13 @@ class MessageView(QScrollArea):
             bubble.deleteLater()
         self.bubbles = []
 
-    def show_messages(self, messages: list[Message], *, busy: bool = False) -> None:
+    def show_messages(self, messages: list[Message], *, busy: bool = False,
+                      sources: dict[int, list[Source]] | None = None) -> None:
+        """Show the messages; ``sources`` are the knowledge passages each reply was given, by message id."""
         self.clear()
         for message in messages:
-            self.add(message.role, message)
+            bubble = self.add(message.role, message)
+            bubble.sources.set_sources((sources or {}).get(message.id, []))
         self.update_actions(busy=busy)
 
     def add(self, role: Role, message: Message | None = None) -> MessageBubble:

@@ -146,7 +146,8 @@ class ChatPage(QWidget):
         self.composer.select_gpt(conversation.gpt_id)
         self.conversations.select(conversation.id)
         self.title.setText(conversation.title)
-        self.messages.show_messages(messages, busy=self.busy)
+        self.messages.show_messages(messages, busy=self.busy,
+                                    sources=self.services.history.sources(m.id for m in messages))
         self._set_status("")
         self.notices.setVisible(False)
         self._show_empty()
@@ -285,7 +286,7 @@ class ChatPage(QWidget):
         self._bubble = None
         self.composer.set_busy(False)
         if outcome.conversation is not None and outcome.conversation.id == self.conversation_id:
-            self.messages.show_messages(outcome.messages, busy=False)
+            self.messages.show_messages(outcome.messages, busy=False, sources=outcome.sources)
         elif showing and (last := self.messages.last()) is not None:
             last.set_status(MessageStatus.FAILED, outcome.error)
             self.messages.update_actions(busy=False)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.core.entities import ChatChunk, ChatResult, Conversation, Message, MessageStatus
 from app.core.errors import KnownError
+from app.core.knowledge import Source
 from app.services.chat import ReplyStream
 from app.services.history import History
 from app.ui.jobs import Job, Jobs
@@ -38,6 +39,8 @@ class ReplyOutcome:
     status: MessageStatus = MessageStatus.FAILED
     error: str | None = None
     notices: list[str] = field(default_factory=list)
+    sources: dict[int, list[Source]] = field(default_factory=dict)
+    """The knowledge passages each reply of the conversation was given, by message id."""
 
 
 class TextBatcher(QObject):
@@ -151,6 +154,7 @@ class ReplyRunner(QObject):
             outcome.notices = list(stream.notices)
             outcome.status = stream.reply_message.status
             outcome.conversation, outcome.messages = self._history.show(stream.conversation.id)
+            outcome.sources = self._history.sources(m.id for m in outcome.messages)
         return outcome
 
     # --- GUI thread --------------------------------------------------------------------------------
