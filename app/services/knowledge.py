@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.catalog import Catalog
-from app.core.entities import GPT, ModelFile, ModelStatus
+from app.core.entities import GPT, GPTFile, ModelFile, ModelStatus
 from app.core.errors import InvalidInput, KnownError
 from app.core.knowledge import DocumentInput, IndexProgress, IndexReport, KnowledgeFileInfo, Source
 from app.core.paths import AppPaths
@@ -102,13 +102,16 @@ class KnowledgeService:
         gpt = self.catalog.get_gpt(gpt) if isinstance(gpt, str) else gpt
         return self._indexer().index(self.documents(gpt), progress=progress, cancel=cancel)
 
-    def index_files(self, paths: Sequence[Path], *, progress: Callable[[IndexProgress], None] | None = None,
+    def index_items(self, items: Sequence[Path | GPTFile], *, progress: Callable[[IndexProgress], None] | None = None,
                     cancel: threading.Event | None = None) -> tuple[list[DocumentInput], IndexReport]:
-        """Index files that are not part of a GPT yet (the wizard's new files), read where they are.
+        """Index a draft's files: saved ones (from the store) and new ones, read where they are (the wizard).
 
-        The index is by content, so when the GPT is saved with them, they are already indexed.
+        The index is by content, so when the GPT is saved with the new files they are already indexed.
+        Returns the documents as indexed (names as the GPT will hold them) and the report.
         """
-        documents = [DocumentInput(f"knowledge/{p.name}", _sha256(p), str(p)) for p in expand(paths)]
+        documents = [DocumentInput(i.path, i.sha256, str(self.paths.blob(i.sha256))) if isinstance(i, GPTFile)
+                     else DocumentInput(f"knowledge/{i.name}", _sha256(i), str(i))
+                     for i in items if isinstance(i, GPTFile) or Path(i).is_file()]
         return documents, self._indexer().index(documents, progress=progress, cancel=cancel, drop_unreferenced=False)
 
     def add(self, gpt_key: str, paths: Sequence[Path], *, progress: Callable[[IndexProgress], None] | None = None,

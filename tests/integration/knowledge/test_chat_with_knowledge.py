@@ -85,3 +85,19 @@ def test_knowledge_cli_side_services_list_and_query(services, gpt_with_knowledge
     assert found[0].file == "knowledge/nimbus-f8.txt"
     with pytest.raises(InvalidInput, match="does not exist"):
         services.knowledge.add(gpt_with_knowledge.id, [tmp_path / "missing"])
+
+
+def test_files_indexed_as_a_draft_need_no_indexing_once_saved(services, tiny_model: Path, tmp_path: Path):
+    from app.services.knowledge import expand
+
+    write_documents(tmp_path / "docs")
+    files = expand([tmp_path / "docs"])
+    documents, report = services.knowledge.index_items(files)
+    assert len(report.indexed) == len(files) and {d.name for d in documents} == {f"knowledge/{f.name}" for f in files}
+    model = services.models.import_gguf(tiny_model)
+    gpt = services.gpts.create("Draft", model.sha256, knowledge=files)
+    again = services.knowledge.index(gpt)
+    assert again.indexed == () and len(again.skipped) == len(files)
+    # a file removed from the GPT is dropped from the index at the next indexing
+    services.gpts.edit(gpt.id, knowledge=[k for k in gpt.knowledge if k.path != "knowledge/zh-0.md"])
+    assert services.knowledge.index(gpt.id).removed == 1
