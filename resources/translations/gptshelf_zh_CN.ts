@@ -156,7 +156,7 @@
     <name>ChatPage</name>
     <message>
         <location filename="../../app/ui/chat/page.py" line="54"/>
-        <location filename="../../app/ui/chat/page.py" line="166"/>
+        <location filename="../../app/ui/chat/page.py" line="167"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
@@ -176,83 +176,83 @@
         <translation>打开对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="205"/>
+        <location filename="../../app/ui/chat/page.py" line="206"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="206"/>
+        <location filename="../../app/ui/chat/page.py" line="207"/>
         <source>Your message (later replies are replaced):</source>
         <translation>你的消息（之后的回复会被替换）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="219"/>
+        <location filename="../../app/ui/chat/page.py" line="220"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="227"/>
-        <location filename="../../app/ui/chat/page.py" line="240"/>
+        <location filename="../../app/ui/chat/page.py" line="228"/>
+        <location filename="../../app/ui/chat/page.py" line="241"/>
         <source>Export chat</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="228"/>
+        <location filename="../../app/ui/chat/page.py" line="229"/>
         <source>Markdown (*.md);;JSON (*.json)</source>
         <translation>Markdown (*.md);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="240"/>
+        <location filename="../../app/ui/chat/page.py" line="241"/>
         <source>Could not export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="242"/>
+        <location filename="../../app/ui/chat/page.py" line="243"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="260"/>
+        <location filename="../../app/ui/chat/page.py" line="261"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="275"/>
+        <location filename="../../app/ui/chat/page.py" line="276"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="301"/>
+        <location filename="../../app/ui/chat/page.py" line="302"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="303"/>
+        <location filename="../../app/ui/chat/page.py" line="304"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="307"/>
+        <location filename="../../app/ui/chat/page.py" line="308"/>
         <source>{0:.1f} tokens/s</source>
         <translation>{0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="311"/>
+        <location filename="../../app/ui/chat/page.py" line="312"/>
         <source>context {0:,} / {1:,}</source>
         <translation>上下文 {0:,} / {1:,}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="313"/>
+        <location filename="../../app/ui/chat/page.py" line="314"/>
         <source>context {0:,} tokens</source>
         <translation>上下文 {0:,} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="339"/>
+        <location filename="../../app/ui/chat/page.py" line="340"/>
         <source>No GPTs yet. Install one from the Store or make one in My GPTs.</source>
         <translation>还没有 GPT。请从商店安装，或在“我的 GPT”中创建。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="341"/>
+        <location filename="../../app/ui/chat/page.py" line="342"/>
         <source>Chat with {0}. {1}</source>
         <translation>与 {0} 对话。{1}</translation>
     </message>
@@ -852,55 +852,153 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>KnowledgePage</name>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="27"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="35"/>
         <source>Knowledge</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="28"/>
         <source>Documents your GPT keeps with it (optional).</source>
-        <translation>随你的 GPT 一起保存的文档（可选）。</translation>
+        <translation type="vanished">随你的 GPT 一起保存的文档（可选）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="30"/>
         <source>The files are saved with the GPT and go with it when you export or publish it. Answers will cite them once GPT Shelf can search documents (a coming feature). File types: {0}.</source>
-        <translation>这些文件与 GPT 一起保存，导出或发布 GPT 时会一并带上。等 GPT Shelf 支持搜索文档（即将推出的功能）后，回答会引用这些文件。文件类型：{0}。</translation>
+        <translation type="vanished">这些文件与 GPT 一起保存，导出或发布 GPT 时会一并带上。等 GPT Shelf 支持搜索文档（即将推出的功能）后，回答会引用这些文件。文件类型：{0}。</translation>
     </message>
     <message>
         <location filename="../../app/ui/wizard/knowledge.py" line="36"/>
-        <location filename="../../app/ui/wizard/knowledge.py" line="79"/>
+        <source>Documents your GPT answers from, citing them (optional).</source>
+        <translation>你的 GPT 据以回答并引用的文档（可选）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="44"/>
+        <source>The files are saved with the GPT and go with it when you export or publish it. Each answer is given the passages that match the question and cites them. File types: {0}.</source>
+        <translation>这些文件与 GPT 一起保存，导出或发布时会随之带走。每次回答都会得到与问题相符的段落，并引用它们。文件类型：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="50"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="233"/>
         <source>Knowledge files</source>
         <translation>知识库文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="38"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="52"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="40"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="54"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="56"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="57"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="63"/>
+        <source>Indexing progress</source>
+        <translation>索引进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="65"/>
+        <source>Stop indexing</source>
+        <translation>停止索引</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="75"/>
+        <source>Try a question to see which passages an answer would get</source>
+        <translation>试问一个问题，看看回答会得到哪些段落</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="76"/>
+        <source>Test question</source>
+        <translation>测试问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="78"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="84"/>
+        <source>Passages found</source>
+        <translation>找到的段落</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="107"/>
         <source>Add knowledge files</source>
         <translation>添加知识库文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="58"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="108"/>
         <source>Documents ({0});;All files (*)</source>
         <translation>文档 ({0});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="88"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="113"/>
+        <source>Add a folder of documents</source>
+        <translation>添加文档文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="152"/>
+        <source>Indexing…</source>
+        <translation>正在索引…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="170"/>
+        <source>Indexing {0} of {1}: {2}</source>
+        <translation>正在索引第 {0} 个，共 {1} 个：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="181"/>
+        <source>Indexing stopped; the files done so far are kept and the rest is indexed next time.</source>
+        <translation>索引已停止；已完成的文件会保留，其余文件下次再索引。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="183"/>
+        <source>{0} files indexed · {1} passages</source>
+        <translation>已索引 {0} 个文件 · {1} 个段落</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="185"/>
+        <source>{0} skipped</source>
+        <translation>跳过 {0} 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="191"/>
+        <source>Indexing failed: {0}</source>
+        <translation>索引失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="206"/>
+        <source>Add files and wait for them to be indexed first.</source>
+        <translation>请先添加文件并等待索引完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="222"/>
+        <source>No passage matches this question.</source>
+        <translation>没有与这个问题相符的段落。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="247"/>
         <source>{0} · {1} · saved</source>
         <translation>{0} · {1} · 已保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/knowledge.py" line="91"/>
+        <location filename="../../app/ui/wizard/knowledge.py" line="250"/>
         <source>{0} · {1} · new</source>
         <translation>{0} · {1} · 新添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="253"/>
+        <source>{0} passages</source>
+        <translation>{0} 个段落</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/knowledge.py" line="255"/>
+        <source>skipped: {0}</source>
+        <translation>已跳过：{0}</translation>
     </message>
 </context>
 <context>
@@ -1218,52 +1316,52 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="99"/>
+        <location filename="../../app/ui/chat/message_view.py" line="101"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="99"/>
+        <location filename="../../app/ui/chat/message_view.py" line="101"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="101"/>
+        <location filename="../../app/ui/chat/message_view.py" line="103"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="102"/>
+        <location filename="../../app/ui/chat/message_view.py" line="104"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="103"/>
+        <location filename="../../app/ui/chat/message_view.py" line="105"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="112"/>
+        <location filename="../../app/ui/chat/message_view.py" line="114"/>
         <source>Your message</source>
         <translation>你的消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="112"/>
+        <location filename="../../app/ui/chat/message_view.py" line="114"/>
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="144"/>
+        <location filename="../../app/ui/chat/message_view.py" line="148"/>
         <source>Stopped — the reply so far is kept.</source>
         <translation>已停止——已保留目前的回复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="146"/>
+        <location filename="../../app/ui/chat/message_view.py" line="150"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="146"/>
+        <location filename="../../app/ui/chat/message_view.py" line="150"/>
         <source>Failed.</source>
         <translation>失败。</translation>
     </message>
@@ -1271,7 +1369,7 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="172"/>
+        <location filename="../../app/ui/chat/message_view.py" line="176"/>
         <source>Messages</source>
         <translation>消息列表</translation>
     </message>
@@ -2432,6 +2530,42 @@ Set a token that can write in Settings, under Hub.</source>
     </message>
 </context>
 <context>
+    <name>SourceDialog</name>
+    <message>
+        <location filename="../../app/ui/chat/sources.py" line="65"/>
+        <source>Source [{0}]</source>
+        <translation>来源 [{0}]</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/sources.py" line="67"/>
+        <source>{0} · characters {1}–{2}</source>
+        <translation>{0} · 第 {1}–{2} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/sources.py" line="72"/>
+        <source>Passage</source>
+        <translation>段落</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesRow</name>
+    <message>
+        <location filename="../../app/ui/chat/sources.py" line="33"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/sources.py" line="43"/>
+        <source>Sources: {0}</source>
+        <translation>来源：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/sources.py" line="85"/>
+        <source>{0}, page {1}</source>
+        <translation>{0}，第 {1} 页</translation>
+    </message>
+</context>
+<context>
     <name>StorePage</name>
     <message>
         <location filename="../../app/ui/store/page.py" line="63"/>
@@ -2564,87 +2698,87 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="97"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="91"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="92"/>
         <source>Chat with your GPT as it is now. Nothing here is saved.</source>
         <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="104"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="112"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="106"/>
         <source>Instructions (change them and ask again):</source>
         <translation>指令（修改后可再次提问）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="118"/>
         <source>Test message</source>
         <translation>测试消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="120"/>
         <source>Message (Enter sends, Esc stops)</source>
         <translation>输入消息（Enter 发送，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="130"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="132"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="134"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="128"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="172"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="166"/>
         <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
         <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="181"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="175"/>
         <source>Fix the step “{0}” first: {1}</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="227"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="221"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="234"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="228"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="251"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="245"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="252"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="254"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="262"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="256"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.core.knowledge import Source
@@ -38,7 +38,7 @@ class SourcesRow(QLabel):
 
     def set_sources(self, sources: Sequence[Source]) -> None:
         self.sources = list(sources)
-        links = " · ".join(f'<a href="source:{s.number}">[{s.number}] {html.escape(_label(self, s))}</a>'
+        links = " · ".join(f'<a href="source:{s.number}">[{s.number}] {html.escape(_label(s))}</a>'
                            for s in self.sources)
         self.setText(self.tr("Sources: {0}").format(links) if links else "")
         self.setVisible(bool(self.sources))
@@ -64,7 +64,7 @@ class SourceDialog(QDialog):
         self.source = source
         self.setWindowTitle(self.tr("Source [{0}]").format(source.number))
         self.resize(560, 420)
-        self.where = QLabel(self.tr("{0} · characters {1}–{2}").format(_label(self, source), source.start, source.end))
+        self.where = QLabel(self.tr("{0} · characters {1}–{2}").format(_label(source), source.start, source.end))
         self.where.setObjectName("pageNote")
         self.where.setWordWrap(True)
         self.text = QTextBrowser()
@@ -78,9 +78,9 @@ class SourceDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def _label(widget: QWidget, source: Source) -> str:
+def _label(source: Source) -> str:
     """``guide.pdf, page 3`` in the interface's language."""
     name = source.file.rsplit("/", 1)[-1]
     if source.page is not None:
-        return widget.tr("{0}, page {1}").format(name, source.page)
+        return QCoreApplication.translate("SourcesRow", "{0}, page {1}").format(name, source.page)
     return f"{name}, {source.heading}" if source.heading else name
