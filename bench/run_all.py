@@ -30,6 +30,7 @@ from bench.harness import Row, Section
 MODULES = (
     "bench.chat_speed",
     "bench.search_latency",
+    "bench.knowledge",
     "bench.download_throughput",
     "bench.gui_stall",
     "bench.cold_start",

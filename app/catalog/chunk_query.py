@@ -63,11 +63,16 @@ def document_token(sha256: str) -> str:
     return "k" + sha256.lower()
 
 
-def scoped_query(question: str, documents: list[str]) -> str | None:
-    """The question's terms limited to chunks of ``documents`` (sha256s); None when nothing can match."""
+def scoped_query(question: str, documents: list[str], *, everything: bool = False) -> str | None:
+    """The question's terms limited to chunks of ``documents`` (sha256s); None when nothing can match.
+
+    ``everything``: the documents are all the index holds, so no scope is needed.
+    """
     terms = question_query(question)
     if terms is None or not documents:
         return None
+    if everything:
+        return f"text : ({terms})"
     scope = " OR ".join(document_token(sha) for sha in documents)
     return f"doc : ({scope}) AND text : ({terms})"
 

@@ -54,17 +54,18 @@ class KnowledgeIndex:
                 (state.sha256, state.name, DocumentStatus(state.status).value, state.error, len(chunks),
                  state.embedding_sha256 if embeddings is not None else "", state.settings, now),
             )
+            conn.executemany(
+                "INSERT INTO knowledge_chunks (document_sha256, ordinal, text, page, heading, char_start, char_end, "
+                "embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(state.sha256, ordinal, c.text, c.page, c.heading, c.start, c.end,
+                  embeddings[ordinal] if embeddings is not None else None) for ordinal, c in enumerate(chunks)],
+            )
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM knowledge_chunks WHERE document_sha256 = ? ORDER BY ordinal", (state.sha256,))]
             token = document_token(state.sha256)
-            for ordinal, chunk in enumerate(chunks):
-                cursor = conn.execute(
-                    "INSERT INTO knowledge_chunks (document_sha256, ordinal, text, page, heading, char_start, "
-                    "char_end, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (state.sha256, ordinal, chunk.text, chunk.page, chunk.heading, chunk.start, chunk.end,
-                     embeddings[ordinal] if embeddings is not None else None),
-                )
-                # The heading is searched with its passage: a question often names the section.
-                conn.execute("INSERT INTO knowledge_fts (rowid, doc, text) VALUES (?, ?, ?)",
-                             (cursor.lastrowid, token, segment(f"{chunk.heading}\n{chunk.text}")))
+            # The heading is searched with its passage: a question often names the section.
+            conn.executemany("INSERT INTO knowledge_fts (rowid, doc, text) VALUES (?, ?, ?)",
+                             [(chunk_id, token, segment(f"{c.heading}\n{c.text}")) for chunk_id, c in zip(ids, chunks)])
             found = conn.execute(f"{_DOCUMENT} WHERE sha256 = ?", (state.sha256,)).fetchone()
             return _document(found)
 
@@ -86,12 +87,19 @@ class KnowledgeIndex:
     def search_chunks(self, question: str, documents: Sequence[str], limit: int = 20) -> list[tuple[int, float]]:
         """``(chunk id, bm25 score)`` of the best chunks of ``documents`` for ``question``, best first.
 
-        The score is FTS5's bm25 (lower is better, negative); the doc column weighs nothing.
+        The score is FTS5's bm25 (lower is better, negative); the doc column weighs nothing. When the
+        documents are every indexed one (one GPT with knowledge, the usual case), the scope is left out:
+        it would match every row and only cost time.
         """
-        query = scoped_query(question, list(documents))
+        conn = self._conns.read()
+        wanted = list(dict.fromkeys(documents))
+        indexed = conn.execute("SELECT count(*) FROM knowledge_documents WHERE chunk_count > 0").fetchone()[0]
+        inside = sum(1 for r in _rows_in(conn, "SELECT chunk_count FROM knowledge_documents WHERE sha256", wanted)
+                     if r[0] > 0)
+        query = scoped_query(question, wanted, everything=inside == indexed)
         if query is None:
             return []
-        found = self._conns.read().execute(
+        found = conn.execute(
             "SELECT rowid, bm25(knowledge_fts, 0.0, 1.0) AS score FROM knowledge_fts WHERE knowledge_fts MATCH ? "
             "ORDER BY score LIMIT ?", (query, max(0, limit)),
         ).fetchall()

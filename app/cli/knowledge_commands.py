@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.output import Output, human_size
+from app.core.errors import InvalidInput
 from app.core.knowledge import IndexProgress, IndexReport
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ def add_parsers(sub: argparse._SubParsersAction, json_flag) -> None:  # noqa: AN
     query.add_argument("question")
     query.add_argument("-k", "--limit", type=int, default=6, metavar="N", help="how many passages (default 6)")
     json_flag(query)
+    embeddings = knowledge.add_parser("embeddings", help="the embedding model in use and the small ones offered")
+    embeddings.add_argument("--install", type=int, metavar="N", help="download and verify offered model N")
+    json_flag(embeddings)
 
 
 def run(args: argparse.Namespace, services: Services, out: Output) -> int:
@@ -43,6 +47,8 @@ def run(args: argparse.Namespace, services: Services, out: Output) -> int:
             for name, reason in report.failed:
                 out.write(f"skipped {name}: {reason}")
         return 0
+    if args.action == "embeddings":
+        return _embeddings(args, services, out)
     if args.action == "list":
         infos = knowledge.files(args.gpt)
         if out.as_json:
@@ -60,6 +66,29 @@ def run(args: argparse.Namespace, services: Services, out: Output) -> int:
     for source in sources:
         out.write(f"[{source.number}] {source.label}  (chars {source.start}-{source.end})")
         out.write("    " + " ".join(source.text.split())[:300])
+    return 0
+
+
+def _embeddings(args: argparse.Namespace, services: Services, out: Output) -> int:
+    from app.services.knowledge import embedding_choices  # noqa: PLC0415
+
+    choices = embedding_choices()
+    if args.install is not None:
+        if not 1 <= args.install <= len(choices):
+            raise InvalidInput(f"--install takes a number from 1 to {len(choices)} (see `gptshelf knowledge embeddings`).")
+        model = services.knowledge.install_embedding_model(choices[args.install - 1])
+        if out.as_json:
+            out.json(model)
+        else:
+            out.write(f"installed {model.display_name} ({human_size(model.size)}); answers now search by meaning too")
+        return 0
+    used = services.knowledge.embedding_model()
+    if out.as_json:
+        out.json({"in_use": used.sha256 if used else None, "offered": choices})
+        return 0
+    out.write(f"in use: {used.display_name if used else 'none (BM25 keyword search only)'}")
+    out.table([(n, c.name, human_size(c.size), ", ".join(c.languages), c.repo) for n, c in enumerate(choices, 1)],
+              ["#", "model", "size", "languages", "repo"])
     return 0
 
 

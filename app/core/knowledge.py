@@ -132,3 +132,18 @@ class KnowledgeFileInfo:
     """``indexed``, ``failed`` or ``not indexed``."""
     chunk_count: int = 0
     error: str = ""
+
+
+@dataclass(frozen=True)
+class EmbeddingChoice:
+    """A small GGUF embedding model the app offers to install, pinned like a store listing's model."""
+
+    name: str
+    repo: str
+    revision: str
+    file: str
+    quant: str
+    size: int
+    sha256: str
+    languages: tuple[str, ...] = ()
+    license: str = ""

@@ -22,6 +22,7 @@ from app.knowledge.extract import Section
 
 SECTION_SEPARATOR = "\n\n"
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", re.DOTALL)
+_CJK = re.compile("[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE = re.compile(r"\S.*?(?:[.!?;](?=\s)|[。！？；]|\n|\Z)", re.DOTALL)
 
 
@@ -45,7 +46,7 @@ class ChunkSettings:
 
 def estimate_tokens(text: str) -> int:
     """A quick token estimate: one per CJK character, one per four other characters (rounded up)."""
-    cjk = sum(1 for c in text if "\u3000" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff")
+    cjk = len(_CJK.findall(text)) if not text.isascii() else 0
     return cjk + -(-(len(text) - cjk) // 4)
 
 

@@ -123,7 +123,8 @@ class Services:
     @_Built
     def knowledge(self) -> KnowledgeService:
         from app.services.knowledge import KnowledgeService  # noqa: PLC0415
-        return KnowledgeService(self.catalog, self.paths, self.models, self.gpts, self.catalog.load_settings)
+        return KnowledgeService(self.catalog, self.paths, self.models, self.gpts, self.catalog.load_settings,
+                                install_model=lambda *args, **kwargs: self.installer.install_model(*args, **kwargs))
 
     @_Built
     def drafter(self) -> GPTDrafter:

@@ -9,6 +9,7 @@ Indexing is slow for big files: callers run it off the GUI thread, with progress
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.catalog import Catalog
-from app.core.entities import GPT, GPTFile, ModelFile, ModelStatus
+from app.core.entities import GPT, GPTFile, ListingVariant, ModelFile, ModelStatus
 from app.core.errors import InvalidInput, KnownError
-from app.core.knowledge import DocumentInput, IndexProgress, IndexReport, KnowledgeFileInfo, Source
-from app.core.paths import AppPaths
+from app.core.knowledge import (
+    DocumentInput, EmbeddingChoice, IndexProgress, IndexReport, KnowledgeFileInfo, Source,
+)
+from app.core.paths import AppPaths, resources_dir
 from app.core.settings import Settings
 from app.engine.client import EngineClient
 from app.engine.protocol import LoadSpec
@@ -56,6 +59,8 @@ class KnowledgeService:
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embedding_model_key: str | None = None
     """A model to embed with (sha256 or name); None: the first installed embedding model, if any."""
+    install_model: Callable[..., ModelFile] | None = None
+    """:meth:`Installer.install_model` (from the composition root), to install an offered embedding model."""
     _embedder: Embedder | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _retriever: Retriever | None = None
@@ -65,11 +70,22 @@ class KnowledgeService:
         """The model passages are embedded with, or None (retrieval is then BM25 alone)."""
         if self.embedding_model_key:
             return self.catalog.get_model(self.embedding_model_key)
-        for model in self.catalog.list_models():
-            if model.status is ModelStatus.INSTALLED and model.info is not None and \
-                    model.info.architecture in EMBEDDING_ARCHITECTURES:
+        offered = {c.sha256 for c in embedding_choices()}
+        installed = [m for m in self.catalog.list_models() if m.status is ModelStatus.INSTALLED]
+        for model in sorted(installed, key=lambda m: m.sha256 not in offered):
+            if model.sha256 in offered or (model.info is not None and model.info.architecture in EMBEDDING_ARCHITECTURES):
                 return model
         return None
+
+    def install_embedding_model(self, choice: EmbeddingChoice, *, progress: Callable | None = None,
+                                cancel: threading.Event | None = None) -> ModelFile:
+        """Download and verify an offered embedding model (:func:`embedding_choices`); files indexed before
+        get their vectors at their next indexing."""
+        if self.install_model is None:
+            raise InvalidInput("Installing models needs the hub; open GPT Shelf with its services.")
+        return self.install_model(choice.repo, choice.revision,
+                                  ListingVariant(choice.file, choice.quant, choice.size, choice.sha256),
+                                  progress=progress, cancel=cancel)
 
     def embedder(self) -> Embedder | None:
         model = self.embedding_model()
@@ -181,6 +197,19 @@ class KnowledgeService:
             if self._retriever is None or self._retriever.embedder is not embedder:
                 self._retriever = Retriever(self.catalog, embedder)
             return self._retriever
+
+
+def embedding_choices(path: Path | None = None) -> list[EmbeddingChoice]:
+    """The small embedding models the app offers (``resources/catalog/embedding_models.json``)."""
+    file = path or resources_dir() / "catalog" / "embedding_models.json"
+    try:
+        entries = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("no embedding models offered: %s cannot be read (%s)", file, exc)
+        return []
+    return [EmbeddingChoice(name=e["name"], repo=e["repo"], revision=e["revision"], file=e["file"], quant=e["quant"],
+                            size=int(e["size"]), sha256=e["sha256"], languages=tuple(e.get("languages", ())),
+                            license=e.get("license", "")) for e in entries]
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
