@@ -208,9 +208,10 @@ def run(chunks: int = CHUNKS, pairs: int = 5) -> Section:
     section.text = (
         "Indexing: our indexer (extract, chunk at 64 estimated tokens, segment CJK, store chunks + FTS5 rows, one "
         "transaction per document) ÷ a bare FTS5 insert of the same chunk texts, chunks/s, median of interleaved "
-        "pairs. Query: our BM25 retrieval (question → OR of words and Chinese character pairs, scoped to the GPT's "
-        "documents inside FTS5, the top 6 passages read back with file and place) against `MATCH … ORDER BY rank "
-        "LIMIT 6` on a bare FTS5 table of the same texts; the p50 ratio is the median of per-question ratios. "
+        "pairs. Query: our BM25 retrieval (question → OR of words and Chinese character pairs, words held by over a "
+        "quarter of the chunks left out, scoped to the GPT's documents inside FTS5 unless it has them all, the top 6 "
+        "passages read back with file and place) against `MATCH <all the same terms> ORDER BY rank LIMIT 6` on a "
+        "bare FTS5 table of the same texts; the p50 ratio is the median of per-question ratios. "
         "No embedding model in this run (BM25 alone).")
     return section
 

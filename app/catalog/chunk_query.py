@@ -10,6 +10,10 @@ A Chinese question becomes its overlapping two-character phrases (``保修期多
 OR "期 多" OR "多 久"``): a phrase matches where those two characters stand together, which is how
 Chinese words of two or more characters are found without a dictionary, and the irrelevant pairs are
 rare in the passages and cost nothing.
+
+In a big index, a word that most passages hold says almost nothing about which one answers (its inverse
+document frequency is near zero) yet makes BM25 score every passage holding it: such words are left out
+of the query (:func:`common_words`), as long as another word is left.
 """
 
 from __future__ import annotations
@@ -63,14 +67,13 @@ def document_token(sha256: str) -> str:
     return "k" + sha256.lower()
 
 
-def scoped_query(question: str, documents: list[str], *, everything: bool = False) -> str | None:
-    """The question's terms limited to chunks of ``documents`` (sha256s); None when nothing can match.
-
-    ``everything``: the documents are all the index holds, so no scope is needed.
+def scoped_query(terms: list[str], documents: list[str], *, everything: bool = False) -> str | None:
+    """Quoted terms (:func:`question_terms`) limited to chunks of ``documents`` (sha256s); None when
+    nothing can match. ``everything``: the documents are all the index holds, so no scope is needed.
     """
-    terms = question_query(question)
-    if terms is None or not documents:
+    if not terms or not documents:
         return None
+    terms = " OR ".join(terms)
     if everything:
         return f"text : ({terms})"
     scope = " OR ".join(document_token(sha) for sha in documents)
@@ -91,3 +94,9 @@ def _runs(text: str) -> list[tuple[bool, str]]:
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def plain_word(term: str) -> str | None:
+    """The word inside a quoted single-word term (``'"warranty"'`` → ``warranty``); None for a phrase."""
+    inner = term[1:-1]
+    return None if " " in inner or '"' in inner else inner

@@ -24,6 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.catalog.listing_search import VOCAB_DDL
+
+KNOWLEDGE_VOCAB_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_vocab USING fts5vocab(main, knowledge_fts, 'row')")
 from app.core.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,7 @@ def configure(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
     # expand a typed prefix into words (app.catalog.listing_search); made here since query_only
     # forbids creating it later.
     conn.execute(VOCAB_DDL)
+    conn.execute(KNOWLEDGE_VOCAB_DDL)  # the same for knowledge chunks (app.catalog.knowledge_index)
     if read_only:
         conn.execute("PRAGMA query_only = ON")
 

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.catalog import rows
-from app.catalog.chunk_query import document_token, scoped_query
+from app.catalog.chunk_query import document_token, plain_word, question_terms, scoped_query
 from app.catalog.cjk import segment
 from app.catalog.connections import Connections
 from app.core.knowledge import Chunk, DocumentState, DocumentStatus, Source, StoredChunk
@@ -24,6 +24,10 @@ _DOCUMENT = ("SELECT sha256, name, status, error, chunk_count, embedding_sha256,
 _CHUNK = ("SELECT id, document_sha256, ordinal, text, page, heading, char_start, char_end "
           "FROM knowledge_chunks")
 _MAX_VARIABLES = 500
+COMMON_SHARE = 0.25
+"""A word in more than this share of all chunks is left out of a question's query (see chunk_query)."""
+COMMON_FROM = 1_000
+"""…once the index holds at least this many chunks (below, every query is fast anyway)."""
 # Every GPT's knowledge files, as sha256s: what the index must keep.
 _REFERENCED = ("SELECT DISTINCT json_extract(k.value, '$.sha256') FROM gpts AS g, json_each(g.knowledge) AS k")
 
@@ -96,7 +100,9 @@ class KnowledgeIndex:
         indexed = conn.execute("SELECT count(*) FROM knowledge_documents WHERE chunk_count > 0").fetchone()[0]
         inside = sum(1 for r in _rows_in(conn, "SELECT chunk_count FROM knowledge_documents WHERE sha256", wanted)
                      if r[0] > 0)
-        query = scoped_query(question, wanted, everything=inside == indexed)
+        total = conn.execute("SELECT coalesce(sum(chunk_count), 0) FROM knowledge_documents").fetchone()[0]
+        terms = _without_common_words(conn, question_terms(question), total)
+        query = scoped_query(terms, wanted, everything=inside == indexed)
         if query is None:
             return []
         found = conn.execute(
@@ -159,6 +165,23 @@ def _delete_documents(conn: sqlite3.Connection, sha256s: list[str]) -> int:
                      f"WHERE document_sha256 IN ({marks}))", part)
         removed += conn.execute(f"DELETE FROM knowledge_documents WHERE sha256 IN ({marks})", part).rowcount
     return removed
+
+
+def _without_common_words(conn: sqlite3.Connection, terms: list[str], total: int) -> list[str]:
+    """The terms less the words more than COMMON_SHARE of the chunks hold (the rarest is always kept).
+
+    ``temp.knowledge_vocab`` is made on every connection by :func:`app.catalog.database.configure`.
+    """
+    if total < COMMON_FROM or len(terms) < 2:
+        return terms
+    counts: dict[str, int] = {}
+    for term in terms:
+        word = plain_word(term)
+        if word is not None:
+            found = conn.execute("SELECT doc FROM temp.knowledge_vocab WHERE term = ?", (word,)).fetchone()
+            counts[term] = found[0] if found else 0
+    kept = [t for t in terms if counts.get(t, 0) <= COMMON_SHARE * total]
+    return kept or [min(terms, key=lambda t: counts.get(t, 0))]
 
 
 def _rows_in(conn: sqlite3.Connection, select: str, values: Iterable) -> Iterator[sqlite3.Row]:

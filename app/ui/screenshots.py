@@ -3,7 +3,8 @@
 Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
 new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
-Settings, in the light and dark themes, and the chat again in Chinese.
+Settings, in the light and dark themes, and the chat again in Chinese; then a GPT with knowledge files:
+its reply with cited sources, an opened citation, and the wizard's Knowledge step.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core.entities import ChatMessage, GenerationParams, Role
 from app.core.paths import AppPaths
@@ -72,7 +73,7 @@ def shoot(app: QApplication, window: MainWindow, target: Path, suffix: str) -> l
     return written
 
 
-def _grab(window: MainWindow, path: Path) -> Path:
+def _grab(window: QWidget, path: Path) -> Path:
     window.grab().save(str(path))
     return path
 
@@ -118,6 +119,59 @@ def render(target: Path) -> list[Path]:
             app.removeTranslator(translator)
         window.jobs.cancel_all()
         QThreadPool.globalInstance().waitForDone(30_000)
+        written += knowledge_shots(app, services, scratchpad.model_sha256, Path(home), target)
+    return written
+
+
+MANUAL = ("# Aurora K9 desk lamp\n\n## Warranty\n\nThe Aurora K9 carries a limited warranty of 24 months from the "
+          "date of purchase. It covers manufacturing defects, not accidental damage.\n\n## Battery\n\nA full "
+          "charge lasts about 9 hours at medium brightness. Charging takes two hours with the USB-C cable.\n\n"
+          "## Cleaning\n\nWipe the lamp with a dry cloth; never use solvents.\n")
+
+
+def knowledge_shots(app: QApplication, services: Services, model_sha256: str, home: Path, target: Path) -> list[Path]:
+    """A GPT with a knowledge file: a reply citing it, the passage opened, and the wizard's Knowledge step."""
+    from app.ui.wizard.wizard import GPTWizard  # noqa: PLC0415 - only for this picture
+
+    manual = home / "aurora-k9.md"
+    manual.write_text(MANUAL, encoding="utf-8")
+    gpt = services.gpts.create("Lamp Support", model_sha256, instructions="Answer from the manual in one sentence.",
+                               description="Answers from the product manual, citing it.",
+                               params=GenerationParams(temperature=0.2, max_tokens=48, context_length=2048))
+    gpt, _report = services.knowledge.add(gpt.id, [manual])
+    written = []
+    window = make_window(services)
+    window.dismiss_welcome()
+    window.show_section("chats")
+    page = window.pages["chats"]
+    page.open_gpt(gpt.id)
+    loop = QEventLoop()
+    page.reply_finished.connect(lambda _outcome: loop.quit())
+    QTimer.singleShot(120_000, loop.quit)
+    page.send("How long is the warranty on the Aurora K9?")
+    loop.exec()
+    settle(app)
+    written.append(_grab(window, target / "chats-knowledge-light.png"))
+    row = page.messages.last().sources
+    if row.sources:
+        row.linkActivated.emit(f"source:{row.sources[0].number}")
+        settle(app)
+        if row.dialog is not None:
+            written.append(_grab(row.dialog, target / "knowledge-source-light.png"))
+            row.dialog.close()
+    wizard = GPTWizard(services, window.jobs, gpt, parent=window)
+    wizard.resize(900, 640)
+    wizard.show()
+    wizard.setCurrentId(wizard.pageIds()[wizard.steps.index(wizard.knowledge)])
+    settle(app, 0.5)
+    wizard.knowledge.question.setText("How long does the battery last?")
+    wizard.knowledge.try_question()
+    settle(app, 0.5)
+    written.append(_grab(wizard, target / "wizard-knowledge-light.png"))
+    wizard.close()
+    window.close()
+    window.jobs.cancel_all()
+    QThreadPool.globalInstance().waitForDone(30_000)
     return written
 
 

@@ -142,3 +142,19 @@ def test_question_terms_are_ored_words_and_chinese_pairs():
     assert question_terms("保修期多久") == ['"保 修"', '"修 期"', '"期 多"', '"多 久"']
     assert question_terms('NEAR( "quoted" OR col:thing*') == ['"near"', '"quoted"', '"col"', '"thing"']
     assert question_terms("?? the") == []
+
+
+def test_in_a_big_index_words_most_passages_hold_are_left_out_of_the_query(catalog, tmp_path: Path):
+    from app.catalog.knowledge_index import COMMON_FROM, _without_common_words
+    from app.core.knowledge import Chunk, DocumentState
+
+    many = [Chunk(text=f"common filler number {i} {'rare' if i == 7 else 'other'}", start=0, end=10)
+            for i in range(COMMON_FROM + 10)]
+    catalog.save_knowledge_document(DocumentState("a" * 64, "big.txt", DocumentStatus.INDEXED), many)
+    conn = catalog._conns.read()
+    terms = question_terms("common rare filler")
+    assert _without_common_words(conn, terms, len(many)) == ['"rare"']
+    assert _without_common_words(conn, question_terms("common filler"), len(many)) == ['"common"']  # one is kept
+    assert _without_common_words(conn, terms, COMMON_FROM - 1) == terms  # a small index: nothing left out
+    [best] = Retriever(catalog).retrieve("common rare filler", {"a" * 64: "big.txt"}, limit=1)
+    assert "rare" in best.text
