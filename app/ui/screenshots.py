@@ -147,7 +147,7 @@ def knowledge_shots(app: QApplication, services: Services, model_sha256: str, ho
     page.open_gpt(gpt.id)
     loop = QEventLoop()
     page.reply_finished.connect(lambda _outcome: loop.quit())
-    QTimer.singleShot(120_000, loop.quit)
+    QTimer.singleShot(300_000, loop.quit)
     page.send("How long is the warranty on the Aurora K9?")
     loop.exec()
     settle(app)

@@ -45,6 +45,9 @@ def page(qtbot, services, tiny_model, tmp_path):
 
 
 def test_the_reply_cites_its_sources_and_a_citation_opens_the_passage(qtbot, page, services):
+    cited_while_streaming = []
+    page.reply_started.connect(lambda: page.runner.started.connect(
+        lambda _stream: cited_while_streaming.append(list(page.messages.last().sources.sources))))
     outcome = type_and_send(qtbot, page, "How long is the warranty on the Lumen B2 reading light?")
     assert outcome.error is None
     reply = page.messages.last()
@@ -52,7 +55,8 @@ def test_the_reply_cites_its_sources_and_a_citation_opens_the_passage(qtbot, pag
     assert row.isVisibleTo(reply) and row.sources and row.sources[0].file == "knowledge/lumen-b2.pdf"
     warranty = next(s for s in row.sources if s.page == 2)  # the page that answers, among the top three
     assert warranty.number <= 3 and f'<a href="source:{warranty.number}">[{warranty.number}] lumen-b2.pdf, page 2</a>' in row.text()
-    assert not page.messages.bubbles[0].sources.isVisibleTo(page.messages.bubbles[0])  # the person's message cites nothing
+    assert not page.messages.bubbles[0].sources.isVisibleTo(page.messages.bubbles[0])
+    assert cited_while_streaming == [row.sources]  # shown as soon as the reply started  # the person's message cites nothing
     with qtbot.waitSignal(row.opened) as opened:
         row.linkActivated.emit(f"source:{warranty.number}")
     assert opened.args[0] == warranty

@@ -264,6 +264,8 @@ class ChatPage(QWidget):
 
     @Slot(object)
     def _on_started(self, stream: ReplyStream) -> None:
+        if self._bubble is not None:
+            self._bubble.sources.set_sources(stream.sources)  # cited while it streams, not only once stored
         if self._bubble is not None and self.conversation_id is None:
             self.conversation_id = stream.conversation.id
             self.title.setText(stream.conversation.title)
