@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from tests.integration.cli.test_gpt_commands import run, run_json, tiny  # noqa: F401 - the fixture
 from tests.support.knowledge_docs import write_documents
 
@@ -28,4 +26,13 @@ def test_add_list_and_query(capsys, tiny, tmp_path):  # noqa: F811
     assert again["report"]["indexed"] == [] and len(again["report"]["skipped"]) == 28
     code, _, err = run(capsys, "knowledge", "add", "Tiny", str(tmp_path / "nowhere"))
     assert code == 1 and "does not exist" in err
-    json.dumps(found)
+
+
+def test_embeddings_lists_the_offered_models_and_refuses_a_wrong_number(capsys, tiny):  # noqa: F811
+    code, out, _ = run(capsys, "knowledge", "embeddings")
+    assert code == 0 and out.startswith("in use: none (BM25 keyword search only)")
+    assert "HowardC/bge-small-en-v1.5-Q4_K_M-GGUF" in out
+    offered = run_json(capsys, "knowledge", "embeddings")
+    assert offered["in_use"] is None and offered["offered"][0]["sha256"].startswith("df60ac89")
+    code, _, err = run(capsys, "knowledge", "embeddings", "--install", "99")
+    assert code == 1 and "--install takes a number from 1 to 2" in err
