@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from app.catalog import clean_close, rows
+from app.catalog.api_keys import ApiKeysMixin
 from app.catalog.database import (
     backup,
     check_header,
@@ -89,7 +90,7 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
     log.info("Catalog %s migrated: %s", path, ", ".join(m.name for m in pending))
 
 
-class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin):
+class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, ApiKeysMixin):
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

@@ -232,3 +232,16 @@ def m007_listing_category_sorts(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m009_api_keys(db: Database) -> None:
+    """The local API's keys, by name: only their ids and names live here; each key's digest is in the keyring."""
+    db.execute(
+        """CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        )"""
+    )

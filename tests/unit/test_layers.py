@@ -18,8 +18,9 @@ ALLOWED = {
     "engine": {"core"},
     "hub": {"core", "manifest"},
     "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub"},
-    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui"},
-    "ui": {"core", "services"},
+    "server": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "services"},
+    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui", "server"},
+    "ui": {"core", "services", "server"},
 }
 
 
