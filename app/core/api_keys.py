@@ -21,3 +21,5 @@ class NewApiKey:
 
     key: ApiKey
     secret: str
+    persistent: bool = True
+    """False when there is no usable keyring: the key works only until this process ends."""

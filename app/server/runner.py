@@ -10,6 +10,7 @@ import errno
 import logging
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 from app.core.errors import KnownError
@@ -46,7 +47,10 @@ class ApiServer:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def _prepare(self) -> object:
+    def bind(self) -> str:
+        """Build the app and bind its socket (a port in use fails here, with a sentence); returns the URL."""
+        if self._server is not None:
+            return self.url
         import uvicorn  # noqa: PLC0415 - only when the API is turned on
 
         from app.server.app import create_app  # noqa: PLC0415 - FastAPI with it
@@ -59,29 +63,22 @@ class ApiServer:
         if not self.config.loopback_only:
             log.warning("the API listens on %s: other computers on the network can reach it (with a key)",
                         self.config.host)
-        uvicorn_config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
-                                        timeout_graceful_shutdown=3, server_header=False)
-        self._server = uvicorn.Server(uvicorn_config)
+        self._server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
+                                                     timeout_graceful_shutdown=3, server_header=False))
         self.slots.start()
-        return self._server
+        return self.url
 
     def start(self) -> str:
         """Serve on a background thread; returns the base URL once it listens."""
         if self.running:
             return self.url
-        server = self._prepare()
-        self._thread = threading.Thread(target=self._run, args=(server,), name="api-server", daemon=True)
+        self.bind()
+        self._thread = threading.Thread(target=self._run, args=(self._server,), name="api-server", daemon=True)
         self._thread.start()
-        started = threading.Event()
-
-        def wait() -> bool:
-            return bool(getattr(server, "started", False)) or not self._thread.is_alive()
-
-        deadline = START_SECONDS
-        while not wait() and deadline > 0:
-            started.wait(0.02)
-            deadline -= 0.02
-        if not getattr(server, "started", False):
+        deadline = time.monotonic() + START_SECONDS
+        while not getattr(self._server, "started", False) and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not getattr(self._server, "started", False):
             self.stop()
             raise KnownError("The API server did not start; see GPT Shelf's log for why.")
         log.info("API serving at %s", self.url)
@@ -89,9 +86,9 @@ class ApiServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (Ctrl-C), then stop the model processes."""
-        server = self._prepare()
+        self.bind()
         try:
-            self._run(server)
+            self._run(self._server)
         finally:
             self.stop()
 
@@ -106,7 +103,7 @@ class ApiServer:
             self._server.should_exit = True  # type: ignore[attr-defined]
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(10)
-        self._thread = None
+        self._thread, self._server = None, None
         if self._socket is not None:
             self._socket.close()
             self._socket = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from app.catalog import Catalog
 from app.core.api_keys import ApiKey, NewApiKey
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import InvalidInput, KnownError, NotFound
 from app.services.secrets import Secrets
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,12 @@ class ApiKeys:
     _touched: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def create(self, name: str) -> NewApiKey:
-        """Make a key named ``name``; the returned secret is the only copy there will ever be."""
+    def create(self, name: str, *, session_only: bool = True) -> NewApiKey:
+        """Make a key named ``name``; the returned secret is the only copy there will ever be.
+
+        Without a usable keyring the key can only work in this process: with ``session_only`` False (a
+        command whose process ends at once) that is refused, and nothing is kept.
+        """
         name = " ".join(name.split())
         if not name:
             raise InvalidInput("Give the API key a name, e.g. the program that will use it.")
@@ -56,11 +60,18 @@ class ApiKeys:
         secret = f"{PREFIX}_{key_id}_{random_secrets.token_urlsafe(32)}"
         key = self.catalog.add_api_key(key_id, name)
         digest = _digest(secret)
-        if not self.secrets.set(_secret_name(key_id), digest):
+        persistent = self.secrets.set(_secret_name(key_id), digest)
+        if not persistent:
+            if not session_only:
+                self.catalog.delete_api_key(key_id)
+                self.secrets.delete(_secret_name(key_id))
+                raise KnownError("There is no usable system keyring to keep the API key in, so it would stop working "
+                                 "when this command ends. Set up a keyring (e.g. GNOME Keyring or KWallet), or make "
+                                 "the key in the app's Settings while the API runs there.")
             log.warning("no usable keyring: API key %s works only until GPT Shelf closes", name)
         with self._lock:
             self._digests[key_id] = digest
-        return NewApiKey(key, secret)
+        return NewApiKey(key, secret, persistent)
 
     def list(self) -> list[ApiKey]:
         return self.catalog.list_api_keys()
