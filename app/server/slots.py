@@ -96,7 +96,7 @@ class ModelSlots:
             queue = self._queues.get(key)
             if queue is None:
                 queue = self._queues[key] = _Queue([Slot(self.pool_factory()) for _ in range(self.slots_per_model)])
-            if queue.waiting >= self.max_waiting:
+            if _free(queue) is None and queue.waiting >= self.max_waiting:
                 raise QueueFull(key)
             queue.waiting += 1
             try:
