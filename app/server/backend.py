@@ -69,15 +69,16 @@ class ApiBackend:
             gpt = replace(gpt, instructions=f"{gpt.instructions}\n\n{system}".strip())
         turns = [ChatMessage(Role(m.role), m.text()) for m in request.messages if m.role in ("user", "assistant")]
         gpt = replace(gpt, params=overridden(gpt.params, request, request.max_completion_tokens or request.max_tokens))
-        stream = self.chat.preview(gpt, turns, session=SESSION, grammar=grammar_for(request.response_format))
-        return Generation(self, gpt.model_sha256, stream)
+        grammar = grammar_for(request.response_format)
+        return Generation(self, gpt.model_sha256,
+                          lambda chat: chat.preview(gpt, turns, session=SESSION, grammar=grammar))
 
     def completion_generation(self, request: Sampling, prompt: str) -> Generation:
         gpt = self.resolve(request.model)
         raw = replace(gpt, instructions="", examples=(), chat_template=RAW_TEMPLATE,
                       params=overridden(gpt.params, request, request.max_tokens))
-        stream = self.chat.preview(raw, [ChatMessage(Role.USER, prompt)], session=f"{SESSION}-raw")
-        return Generation(self, gpt.model_sha256, stream)
+        turns = [ChatMessage(Role.USER, prompt)]
+        return Generation(self, gpt.model_sha256, lambda chat: chat.preview(raw, turns, session=f"{SESSION}-raw"))
 
     def embed(self, model_id: str, texts: list[str], abandoned: threading.Event) -> list[list[float]]:
         """Embed ``texts`` with the model loaded for embeddings (in slots of its own); blocks."""
@@ -136,7 +137,10 @@ class Generation:
 
     backend: ApiBackend
     key: str
-    stream: PreviewStream
+    build: Callable[[ChatService], PreviewStream]
+    """Makes the reply's stream with the chat service of the slot it got (its own model process); run on the
+    reply's thread, since building the prompt may itself take time (retrieval)."""
+    stream: PreviewStream | None = None
     items: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
     _abandoned: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -156,12 +160,12 @@ class Generation:
         """
         self._abandoned.set()
         with self._lock:
-            if not self._done:
+            if not self._done and self.stream is not None:
                 self.stream.cancel()
 
     @property
     def result(self) -> ChatResult | None:
-        return self.stream.result
+        return self.stream.result if self.stream is not None else None
 
     def _run(self, loop: asyncio.AbstractEventLoop) -> None:
         def emit(item: Any) -> None:
@@ -176,10 +180,13 @@ class Generation:
                 if self._abandoned.is_set():
                     return
                 # The reply runs in this slot's own model process, not in the GUI's.
-                self.stream.service = replace(self.backend.chat, engines=slot.pool)
+                stream = self.build(replace(self.backend.chat, engines=slot.pool))
+                with self._lock:
+                    self.stream = stream
                 try:
-                    for item in self.stream:
-                        emit(item)
+                    if not self._abandoned.is_set():
+                        for item in stream:
+                            emit(item)
                 finally:
                     with self._lock:
                         self._done = True  # before the slot is freed for the next request
@@ -190,7 +197,7 @@ class Generation:
         except BaseException as exc:  # noqa: BLE001 - handed to the request, which answers with it
             emit(exc)
         finally:
-            result = self.stream.result
+            result = self.result
             slots.record(self.key, result.finish_reason if result else None,
                          result.completion_tokens if result else 0)
             emit(END)
