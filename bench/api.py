@@ -22,6 +22,7 @@ import logging
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ from bench.show import print_section
 
 TITLE = "Local API (issue #10)"
 TOKENS = 128
-CONCURRENT_TOKENS = 48
+CONCURRENT_TOKENS = 24
 CLIENTS = (4, 16)
 PARAMS = GenerationParams(temperature=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.15, seed=42,
                           max_tokens=TOKENS, context_length=4096)
@@ -129,14 +130,15 @@ def run(pairs: int = 5) -> Section:
                                   conversation="bench")
             through_api(client, gpt.id)  # load the API's model process and warm both
             direct(engine, request)
-            measured = interleaved(lambda: through_api(client, gpt.id).decode_rate,
-                                   lambda: direct(engine, request).decode_rate, pairs)
+            measured = interleaved(_told("api", lambda: through_api(client, gpt.id).decode_rate),
+                                   _told("direct", lambda: direct(engine, request).decode_rate), pairs)
             rows.append(_row(f"Tokens/s streamed through the API ÷ the engine directly (Gemma 3 270M, {TOKENS} "
                              "tokens)", measured, "tokens/s"))
             engine.close()  # one model process less on the cores for the concurrency runs
-            alone = lambda: concurrent(url, key, gpt.id, 1)  # noqa: E731 - the baseline of each pair
+            alone = _told("1 client", lambda: concurrent(url, key, gpt.id, 1))
             for clients in CLIENTS:
-                measured = interleaved(lambda n=clients: concurrent(url, key, gpt.id, n), alone, pairs)
+                measured = interleaved(_told(f"{clients} clients", lambda n=clients: concurrent(url, key, gpt.id, n)),
+                                       alone, pairs)
                 rows.append(_row(f"Total tokens/s with {clients} concurrent streaming clients ÷ 1 client "
                                  f"(1 slot, {CONCURRENT_TOKENS} tokens each)", measured, "tokens/s"))
         finally:
@@ -152,6 +154,15 @@ def run(pairs: int = 5) -> Section:
         f"{CONCURRENT_TOKENS} tokens, total completion tokens ÷ wall time, against one client alone; every "
         "request must finish without a 5xx.")
     return Section(TITLE, rows=rows, text=text)
+
+
+def _told(what: str, measure: Callable[[], float]) -> Callable[[], float]:
+    """``measure``, printing each figure as it comes (a loaded machine makes a run long)."""
+    def run() -> float:
+        value = measure()
+        print(f"   {what}: {value:.1f} tokens/s", flush=True)
+        return value
+    return run
 
 
 def _row(figure: str, pairs: Pairs, unit: str) -> Row:
