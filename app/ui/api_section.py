@@ -49,10 +49,12 @@ class ApiSection(QGroupBox):
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setAccessibleName(self.tr("API port"))
+        self.port.setMaximumWidth(140)
         form.addRow(self.tr("Port"), self.port)
         self.slots = QSpinBox()
         self.slots.setRange(1, 16)
         self.slots.setAccessibleName(self.tr("Replies at once per model"))
+        self.slots.setMaximumWidth(140)
         self.slots.setToolTip(self.tr("Each one is a model process of its own: more answer more programs at "
                                       "once and use more memory."))
         form.addRow(self.tr("Replies at once per model"), self.slots)
@@ -132,7 +134,8 @@ class ApiSection(QGroupBox):
             item = QTreeWidgetItem([key.name, _when(key.created_at), _when(key.last_used_at) or self.tr("never")])
             item.setData(0, Qt.ItemDataRole.UserRole, key.id)
             self.keys.addTopLevelItem(item)
-        self.keys.resizeColumnToContents(0)
+        for column in (0, 1):
+            self.keys.resizeColumnToContents(column)
 
     # --- on and off --------------------------------------------------------------------------
     @Slot(bool)
