@@ -36,6 +36,7 @@ MODULES = (
     "bench.cold_start",
     "bench.memory",
     "bench.bundle",
+    "bench.api",
 )
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 

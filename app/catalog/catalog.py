@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from app.catalog import clean_close, rows
+from app.catalog.api_keys import ApiKeysMixin
 from app.catalog.database import (
     backup,
     check_header,
@@ -90,7 +91,11 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
     log.info("Catalog %s migrated: %s", path, ", ".join(m.name for m in pending))
 
 
+<<<<<<< HEAD
 class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, KnowledgeIndex):
+=======
+class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, ApiKeysMixin):
+>>>>>>> api
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

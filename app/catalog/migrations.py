@@ -235,6 +235,7 @@ def m007_listing_category_sorts(db: Database) -> None:
 
 
 @MIGRATIONS()
+<<<<<<< HEAD
 def m008_knowledge(db: Database) -> None:
     """A GPT's knowledge, indexed: documents by content sha256, their chunks with full-text and embedding,
     and the passages each reply was given, so its citations open what the model saw.
@@ -285,3 +286,15 @@ def m008_knowledge(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+=======
+def m009_api_keys(db: Database) -> None:
+    """The local API's keys, by name: only their ids and names live here; each key's digest is in the keyring."""
+    db.execute(
+        """CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        )"""
+    )
+>>>>>>> api

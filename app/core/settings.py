@@ -61,6 +61,15 @@ class Settings:
     store_index_repo: str = "gptshelf/store-index"
     starter_installed: bool = False
     welcome_done: bool = False
+    api_enabled: bool = False
+    """The local OpenAI-compatible API (docs/api.md) runs while the GUI is open; off unless turned on."""
+    api_host: str = "127.0.0.1"
+    """Where the API listens: loopback unless the person explicitly chooses another address."""
+    api_port: int = 8421
+    api_slots: int = 1
+    """Replies one model generates at once for the API (each slot is a model process of its own)."""
+    api_idle_seconds: int = 600
+    """An API model unused this long is unloaded (0: kept until the server stops)."""
 
     def to_mapping(self) -> dict[str, Any]:
         return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}

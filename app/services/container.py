@@ -23,6 +23,7 @@ from app.services.starter_catalog import load_starter_catalog, starter_catalog
 
 if TYPE_CHECKING:
     from app.core.entities import EngineInfo
+    from app.services.api_keys import ApiKeys
     from app.hub.client import HttpSetup, HubClient
     from app.hub.download import Downloader
     from app.services.chat import ChatService
@@ -143,6 +144,12 @@ class Services:
         from app.services.secrets import Secrets  # noqa: PLC0415
 
         return Secrets()
+
+    @_Built
+    def api_keys(self) -> ApiKeys:
+        from app.services.api_keys import ApiKeys  # noqa: PLC0415
+
+        return ApiKeys(self.catalog, self.secrets)
 
     @_Built
     def downloader(self) -> Downloader:

@@ -61,8 +61,8 @@ class Secrets:
         keyring = _keyring()
         try:
             keyring.delete_password(self.service, name)
-        except keyring.errors.PasswordDeleteError:
-            pass
+        except (keyring.errors.PasswordDeleteError, keyring.errors.NoKeyringError):
+            pass  # nothing stored, or no keyring to have stored it in
         except keyring.errors.KeyringError:
             log.warning("the keyring could not be changed", exc_info=True)
 

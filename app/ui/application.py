@@ -83,7 +83,7 @@ def rebuild_window(old: MainWindow, language: str) -> MainWindow:
     app = QApplication.instance()
     switch_language(app, language)
     old.close()  # saves geometry and the current section, which the new window restores
-    window = MainWindow(old.services, old.jobs)
+    window = MainWindow(old.services, old.jobs, old.api)
     window.language_switch_requested.connect(lambda chosen: rebuild_window(window, chosen))
     app.gptshelf_window = window  # the new window outlives this call; the old one goes
     window.show()
@@ -113,6 +113,7 @@ def run_gui(paths: AppPaths) -> int:
         jobs.release()
         while background:
             QThreadPool.globalInstance().start(background.pop())
+        window.api.start_if_enabled()  # the local API, if the person left it on
 
     window.first_painted.connect(start_background)
     QTimer.singleShot(PAINT_GRACE_MS, window, start_background)
@@ -121,6 +122,7 @@ def run_gui(paths: AppPaths) -> int:
         return app.exec()
     finally:
         window = getattr(app, "gptshelf_window", window)
+        window.api.stop_now()
         window.jobs.cancel_all()
         QThreadPool.globalInstance().waitForDone(30_000)
         services.close()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.settings import Theme
+from app.ui.api_control import ApiControl
 from app.ui.icons import app_icon, section_icon
 from app.ui.jobs import Jobs
 from app.ui.theme import apply_theme
@@ -66,10 +67,12 @@ class MainWindow(QMainWindow):
     language_switch_requested = Signal(str)
     first_painted = Signal()
 
-    def __init__(self, services: Services, jobs: Jobs | None = None) -> None:
+    def __init__(self, services: Services, jobs: Jobs | None = None, api: ApiControl | None = None) -> None:
         super().__init__()
         self.services = services
         self.jobs = jobs or Jobs()
+        self.api = api or ApiControl(services, self.jobs)
+        """The local API server; outlives a window rebuilt for a language switch."""
         self.starter_job: object | None = None
         self._pending_language: str | None = None
         self.painted = False
@@ -155,7 +158,7 @@ class MainWindow(QMainWindow):
         elif key == "settings":
             from app.ui.settings_page import SettingsPage  # noqa: PLC0415
 
-            page = SettingsPage(self.services, self.jobs)
+            page = SettingsPage(self.services, self.jobs, self.api)
             page.theme_changed.connect(self._on_theme_changed)
             page.language_changed.connect(self._on_language_changed)
             page.sync_requested.connect(self._on_sync_requested)

@@ -17,7 +17,11 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+<<<<<<< HEAD
 from PySide6.QtWidgets import QApplication, QWidget
+=======
+from PySide6.QtWidgets import QApplication, QScrollArea
+>>>>>>> api
 
 from app.core.entities import ChatMessage, GenerationParams, Role
 from app.core.paths import AppPaths
@@ -65,6 +69,13 @@ def shoot(app: QApplication, window: MainWindow, target: Path, suffix: str) -> l
         window.show_section(key)
         settle(app)
         written.append(_grab(window, target / f"{key}-{suffix}.png"))
+        if key == "settings":  # the Local API section, further down the page
+            page = window.pages["settings"]
+            scroll = page.findChild(QScrollArea)
+            scroll.ensureWidgetVisible(page.api_section, 0, 0)
+            settle(app)
+            written.append(_grab(window, target / f"settings-api-{suffix}.png"))
+            scroll.verticalScrollBar().setValue(0)
         if key == "store":
             window.pages["store"].open_listing("gptshelf/zh-en-translator")
             settle(app, 0.5)
@@ -97,6 +108,7 @@ def render(target: Path) -> list[Path]:
             examples=EXAMPLES, starters=(QUESTION, "How do I read a text file?"),
             description="Short answers with code. A few-shot GPT on the starter model.",
             params=GenerationParams(temperature=0.2, max_tokens=60, context_length=2048))
+        services.api_keys.create("my editor")  # so the Local API section lists a key
         for theme in (Theme.LIGHT, Theme.DARK):
             apply_theme(app, theme)
             window = make_window(services)

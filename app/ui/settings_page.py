@@ -1,4 +1,4 @@
-"""Settings: engine, hub, appearance and the data folder, in the words a person uses.
+"""Settings: engine, hub, the local API, appearance and the data folder, in the words a person uses.
 
 Engine devices come from a short-lived engine process, so they are asked for in a Job. Save checks
 every value the way the catalog will (``Settings.updated``) and shows a refused value's sentence next
@@ -29,6 +29,8 @@ from app.core.memory import human
 from app.core.settings import GpuMode, Settings, Theme
 from app.services.container import Services
 from app.services.secrets import HF_TOKEN, redact
+from app.ui.api_control import ApiControl
+from app.ui.api_section import ApiSection
 from app.ui.i18n import LANGUAGES
 from app.ui.jobs import Job, Jobs
 from app.ui.widgets import error_label
@@ -47,10 +49,11 @@ class SettingsPage(QWidget):
     language_changed = Signal(str)
     sync_requested = Signal()
 
-    def __init__(self, services: Services, jobs: Jobs) -> None:
+    def __init__(self, services: Services, jobs: Jobs, api: ApiControl | None = None) -> None:
         super().__init__()
         self.services = services
         self.jobs = jobs
+        self.api = api or ApiControl(services, jobs)
         self.engine_job: Job | None = None
         self.engine_info: EngineInfo | None = None
         self.size_job: Job | None = None
@@ -71,7 +74,8 @@ class SettingsPage(QWidget):
 
         body = QWidget()
         sections = QVBoxLayout(body)
-        for section in (self._engine_section(), self._hub_section(), self._appearance_section(),
+        self.api_section = ApiSection(services, jobs, self.api)
+        for section in (self._engine_section(), self._hub_section(), self.api_section, self._appearance_section(),
                         self._data_section()):
             sections.addWidget(section)
         sections.addStretch(1)
@@ -214,6 +218,8 @@ class SettingsPage(QWidget):
             self.index_repo.setText(settings.store_index_repo)
             self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme.value)))
             self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+            if hasattr(self, "api_section"):
+                self.api_section.refresh()
         finally:
             self._loading = False
         for label in self.errors.values():

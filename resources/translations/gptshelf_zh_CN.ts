@@ -2,6 +2,171 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ApiSection</name>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="36"/>
+        <source>Local API</source>
+        <translation>本地 API</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="41"/>
+        <source>Other programs can use your installed GPTs through an OpenAI-compatible API (see docs/api.md). Each program needs a key.</source>
+        <translation>其他程序可以通过兼容 OpenAI 的 API 使用你已安装的 GPT（见 docs/api.md）。每个程序都需要一个密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="45"/>
+        <source>Serve installed GPTs to other programs</source>
+        <translation>向其他程序提供已安装的 GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="46"/>
+        <source>Local API on</source>
+        <translation>本地 API 已开启</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="51"/>
+        <source>API port</source>
+        <translation>API 端口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="52"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="55"/>
+        <location filename="../../app/ui/api_section.py" line="58"/>
+        <source>Replies at once per model</source>
+        <translation>每个模型同时生成的回复数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="56"/>
+        <source>Each one is a model process of its own: more answer more programs at once and use more memory.</source>
+        <translation>每一个都是独立的模型进程：数量越多，能同时服务的程序越多，占用的内存也越多。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="59"/>
+        <source>Also accept other computers on the network (they still need a key)</source>
+        <translation>同时接受网络中其他计算机的连接（它们仍需要密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="60"/>
+        <source>Accept other computers</source>
+        <translation>接受其他计算机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="64"/>
+        <source>API address</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="65"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="71"/>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="71"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="71"/>
+        <source>Last used</source>
+        <translation>上次使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="73"/>
+        <source>API keys</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="75"/>
+        <source>Keys</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="77"/>
+        <source>What the key is for, e.g. my editor</source>
+        <translation>密钥的用途，例如：我的编辑器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="78"/>
+        <source>New key&apos;s name</source>
+        <translation>新密钥的名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="79"/>
+        <source>Create key</source>
+        <translation>创建密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="81"/>
+        <source>Revoke</source>
+        <translation>吊销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="89"/>
+        <source>New key</source>
+        <translation>新密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="90"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="92"/>
+        <location filename="../../app/ui/api_section.py" line="207"/>
+        <source>Copy this key now: it is not shown again.</source>
+        <translation>请现在复制此密钥：它不会再次显示。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="125"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="125"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="127"/>
+        <source>Off</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="132"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="162"/>
+        <source>The API could not start: {0}</source>
+        <translation>API 无法启动：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="180"/>
+        <source>Give the key a name first, e.g. the program that will use it.</source>
+        <translation>请先为密钥命名，例如将使用它的程序。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="208"/>
+        <source>Copy this key now: it is not shown again. There is no system keyring, so it works only until GPT Shelf closes.</source>
+        <translation>请现在复制此密钥：它不会再次显示。系统没有可用的密钥环，因此它只在 GPT Shelf 关闭前有效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/api_section.py" line="218"/>
+        <source>Revoked “{0}”: programs using it are refused from now on.</source>
+        <translation>已吊销“{0}”：从现在起使用它的程序将被拒绝。</translation>
+    </message>
+</context>
+<context>
     <name>BasicsPage</name>
     <message>
         <location filename="../../app/ui/wizard/basics.py" line="28"/>
@@ -1233,68 +1398,68 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="77"/>
-        <location filename="../../app/ui/main_window.py" line="96"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
         <source>GPT Shelf</source>
         <translation>GPT Shelf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Sections</source>
         <translation>栏目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="123"/>
         <source>Data folder: {0}</source>
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in Chats; the Store has more, each marked with whether it fits this machine.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：GPT 安装好之后无需联网即可对话，你的对话也只保存在本机。入门 GPT“Scratchpad”已在“对话”中就绪；商店里还有更多 GPT，每个都标明了是否适合这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. Start in the Store: each GPT is marked with whether it fits this machine, and one install is all it takes.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：安装 GPT 后无需联网即可对话，对话记录也只保存在本机。从商店开始吧：每个 GPT 都标明了能否在这台电脑上运行，安装一次即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>Got it</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>The new language applies as soon as the running tasks finish.</source>
         <translation>正在运行的任务结束后即切换到新语言。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>The interface language was changed.</source>
         <translation>界面语言已切换。</translation>
     </message>
@@ -1303,12 +1468,12 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">新语言将在下次启动 GPT Shelf 时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>Installed {0}; open Chats to talk to it.</source>
         <translation>已安装 {0}；打开“对话”即可开始交谈。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>The starter GPT “Scratchpad” is ready to chat offline.</source>
         <translation>入门 GPT“Scratchpad”已就绪，可离线对话。</translation>
     </message>
@@ -2229,8 +2394,8 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="66"/>
-        <location filename="../../app/ui/settings_page.py" line="81"/>
+        <location filename="../../app/ui/settings_page.py" line="69"/>
+        <location filename="../../app/ui/settings_page.py" line="85"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -2239,292 +2404,292 @@ Set a token that can write in Settings, under Hub.</source>
         <translation type="vanished">引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="83"/>
+        <location filename="../../app/ui/settings_page.py" line="87"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="104"/>
+        <location filename="../../app/ui/settings_page.py" line="108"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="106"/>
+        <location filename="../../app/ui/settings_page.py" line="110"/>
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="108"/>
+        <location filename="../../app/ui/settings_page.py" line="112"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110"/>
+        <location filename="../../app/ui/settings_page.py" line="114"/>
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="111"/>
+        <location filename="../../app/ui/settings_page.py" line="115"/>
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="112"/>
+        <location filename="../../app/ui/settings_page.py" line="116"/>
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117"/>
+        <location filename="../../app/ui/settings_page.py" line="121"/>
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="113"/>
-        <location filename="../../app/ui/settings_page.py" line="119"/>
+        <location filename="../../app/ui/settings_page.py" line="117"/>
+        <location filename="../../app/ui/settings_page.py" line="123"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="127"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121"/>
-        <location filename="../../app/ui/settings_page.py" line="124"/>
+        <location filename="../../app/ui/settings_page.py" line="125"/>
+        <location filename="../../app/ui/settings_page.py" line="128"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="129"/>
+        <location filename="../../app/ui/settings_page.py" line="133"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="126"/>
         <location filename="../../app/ui/settings_page.py" line="130"/>
+        <location filename="../../app/ui/settings_page.py" line="134"/>
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="138"/>
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="138"/>
+        <location filename="../../app/ui/settings_page.py" line="142"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="141"/>
+        <location filename="../../app/ui/settings_page.py" line="145"/>
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="140"/>
-        <location filename="../../app/ui/settings_page.py" line="142"/>
+        <location filename="../../app/ui/settings_page.py" line="144"/>
+        <location filename="../../app/ui/settings_page.py" line="146"/>
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="144"/>
-        <location filename="../../app/ui/settings_page.py" line="145"/>
+        <location filename="../../app/ui/settings_page.py" line="148"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="150"/>
+        <location filename="../../app/ui/settings_page.py" line="154"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="152"/>
+        <location filename="../../app/ui/settings_page.py" line="156"/>
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="147"/>
-        <location filename="../../app/ui/settings_page.py" line="155"/>
+        <location filename="../../app/ui/settings_page.py" line="151"/>
+        <location filename="../../app/ui/settings_page.py" line="159"/>
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="68"/>
+        <location filename="../../app/ui/settings_page.py" line="71"/>
         <source>Engine changes apply to the next model load; hub changes apply at once.</source>
         <translation>引擎设置在下次加载模型时生效；Hub 设置立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="137"/>
+        <location filename="../../app/ui/settings_page.py" line="141"/>
         <source>Hub endpoint</source>
         <translation>Hub 地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="159"/>
+        <location filename="../../app/ui/settings_page.py" line="163"/>
         <source>Save and sync the store now</source>
         <translation>保存并立即同步商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="165"/>
+        <location filename="../../app/ui/settings_page.py" line="169"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168"/>
-        <location filename="../../app/ui/settings_page.py" line="174"/>
+        <location filename="../../app/ui/settings_page.py" line="172"/>
+        <location filename="../../app/ui/settings_page.py" line="178"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168"/>
+        <location filename="../../app/ui/settings_page.py" line="172"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="169"/>
+        <location filename="../../app/ui/settings_page.py" line="173"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172"/>
+        <location filename="../../app/ui/settings_page.py" line="176"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="178"/>
+        <location filename="../../app/ui/settings_page.py" line="182"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="182"/>
+        <location filename="../../app/ui/settings_page.py" line="186"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="186"/>
+        <location filename="../../app/ui/settings_page.py" line="190"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="187"/>
+        <location filename="../../app/ui/settings_page.py" line="191"/>
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="188"/>
+        <location filename="../../app/ui/settings_page.py" line="192"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="189"/>
+        <location filename="../../app/ui/settings_page.py" line="193"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="192"/>
+        <location filename="../../app/ui/settings_page.py" line="196"/>
         <source>Back up the catalog now</source>
         <translation>立即备份目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="239"/>
-        <location filename="../../app/ui/settings_page.py" line="367"/>
+        <location filename="../../app/ui/settings_page.py" line="245"/>
+        <location filename="../../app/ui/settings_page.py" line="373"/>
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="149"/>
-        <location filename="../../app/ui/settings_page.py" line="240"/>
-        <location filename="../../app/ui/settings_page.py" line="404"/>
+        <location filename="../../app/ui/settings_page.py" line="153"/>
+        <location filename="../../app/ui/settings_page.py" line="246"/>
+        <location filename="../../app/ui/settings_page.py" line="410"/>
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="266"/>
+        <location filename="../../app/ui/settings_page.py" line="272"/>
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="267"/>
+        <location filename="../../app/ui/settings_page.py" line="273"/>
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="267"/>
+        <location filename="../../app/ui/settings_page.py" line="273"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="269"/>
+        <location filename="../../app/ui/settings_page.py" line="275"/>
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="270"/>
+        <location filename="../../app/ui/settings_page.py" line="276"/>
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="276"/>
+        <location filename="../../app/ui/settings_page.py" line="282"/>
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="294"/>
+        <location filename="../../app/ui/settings_page.py" line="300"/>
         <source>Saved a copy as {0}</source>
         <translation>已保存副本：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="328"/>
+        <location filename="../../app/ui/settings_page.py" line="334"/>
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="330"/>
+        <location filename="../../app/ui/settings_page.py" line="336"/>
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="342"/>
+        <location filename="../../app/ui/settings_page.py" line="348"/>
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="354"/>
+        <location filename="../../app/ui/settings_page.py" line="360"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="368"/>
+        <location filename="../../app/ui/settings_page.py" line="374"/>
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="388"/>
+        <location filename="../../app/ui/settings_page.py" line="394"/>
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="396"/>
+        <location filename="../../app/ui/settings_page.py" line="402"/>
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="397"/>
+        <location filename="../../app/ui/settings_page.py" line="403"/>
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="406"/>
+        <location filename="../../app/ui/settings_page.py" line="412"/>
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="436"/>
+        <location filename="../../app/ui/settings_page.py" line="442"/>
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>

@@ -19,8 +19,9 @@ ALLOWED = {
     "hub": {"core", "manifest"},
     "knowledge": {"core", "catalog", "engine"},
     "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "knowledge"},
-    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui"},
-    "ui": {"core", "services"},
+    "server": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "services"},
+    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui", "server"},
+    "ui": {"core", "services", "server"},
 }
 
 
