@@ -91,11 +91,7 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
     log.info("Catalog %s migrated: %s", path, ", ".join(m.name for m in pending))
 
 
-<<<<<<< HEAD
-class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, KnowledgeIndex):
-=======
-class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, ApiKeysMixin):
->>>>>>> api
+class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, KnowledgeIndex, ApiKeysMixin):
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

@@ -235,7 +235,6 @@ def m007_listing_category_sorts(db: Database) -> None:
 
 
 @MIGRATIONS()
-<<<<<<< HEAD
 def m008_knowledge(db: Database) -> None:
     """A GPT's knowledge, indexed: documents by content sha256, their chunks with full-text and embedding,
     and the passages each reply was given, so its citations open what the model saw.
@@ -286,7 +285,9 @@ def m008_knowledge(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
-=======
+
+
+@MIGRATIONS()
 def m009_api_keys(db: Database) -> None:
     """The local API's keys, by name: only their ids and names live here; each key's digest is in the keyring."""
     db.execute(
@@ -297,4 +298,3 @@ def m009_api_keys(db: Database) -> None:
             last_used_at TEXT
         )"""
     )
->>>>>>> api

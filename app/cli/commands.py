@@ -7,11 +7,7 @@ import json
 from pathlib import Path
 
 from app import __version__
-<<<<<<< HEAD
-from app.cli import gpt_commands, gpt_hub_commands, knowledge_commands, store_commands
-=======
-from app.cli import api_commands, gpt_commands, gpt_hub_commands, store_commands
->>>>>>> api
+from app.cli import api_commands, gpt_commands, gpt_hub_commands, knowledge_commands, store_commands
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
 from app.cli.output import Output, human_count, human_size
@@ -37,13 +33,10 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     with open_services(paths) as services:
         if args.command in ("store", "hf", "review", "hub"):
             return store_commands.run(args, services, out)
-<<<<<<< HEAD
         if args.command == "knowledge":
             return knowledge_commands.run(args, services, out)
-=======
         if args.command in api_commands.COMMANDS:
             return api_commands.run(args, services, out)
->>>>>>> api
         if args.command == "gpts" and args.action in gpt_hub_commands.ACTIONS:
             return gpt_hub_commands.run(args, services, out)
         if args.command == "gpts" and args.action in gpt_commands.ACTIONS:

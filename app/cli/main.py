@@ -34,13 +34,9 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-<<<<<<< HEAD
     from app.cli import (  # noqa: PLC0415 - see the module docstring
-        gpt_commands, gpt_hub_commands, knowledge_commands, store_commands,
+        api_commands, gpt_commands, gpt_hub_commands, knowledge_commands, store_commands,
     )
-=======
-    from app.cli import api_commands, gpt_commands, gpt_hub_commands, store_commands  # noqa: PLC0415 - see the module docstring
->>>>>>> api
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
     _global_options(parser, version=True)
@@ -107,11 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     store_commands.add_parsers(sub, _json)
-<<<<<<< HEAD
     knowledge_commands.add_parsers(sub, _json)
-=======
     api_commands.add_parsers(sub, _json)
->>>>>>> api
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)

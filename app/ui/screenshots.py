@@ -17,11 +17,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
-<<<<<<< HEAD
-from PySide6.QtWidgets import QApplication, QWidget
-=======
-from PySide6.QtWidgets import QApplication, QScrollArea
->>>>>>> api
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from app.core.entities import ChatMessage, GenerationParams, Role
 from app.core.paths import AppPaths
