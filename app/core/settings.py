@@ -61,6 +61,8 @@ class Settings:
     store_index_repo: str = "gptshelf/store-index"
     starter_installed: bool = False
     welcome_done: bool = False
+    import_offered: bool = False
+    """The first-start offer of other apps' models was answered (app/ui/import_offer.py)."""
 
     def to_mapping(self) -> dict[str, Any]:
         return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}
