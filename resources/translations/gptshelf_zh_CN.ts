@@ -674,6 +674,232 @@
     </message>
 </context>
 <context>
+    <name>ImportOffer</name>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="40"/>
+        <source>Use them</source>
+        <translation>使用它们</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="43"/>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="69"/>
+        <source>Found {0} models from {1} — use them? They stay where they are: nothing is copied, and GPT Shelf never deletes them.</source>
+        <translation>在 {1} 中找到 {0} 个模型——要使用它们吗？它们留在原处：不会复制，GPT Shelf 也绝不会删除它们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="77"/>
+        <source>{0} and {1}</source>
+        <translation>{0} 和 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="99"/>
+        <source>Reading {0}: {1}%</source>
+        <translation>正在读取 {0}：{1}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="105"/>
+        <source>Linked {0} models; they are in Models, ready for a new GPT.</source>
+        <translation>已链接 {0} 个模型；它们在“模型”中，可用于新的 GPT。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="107"/>
+        <source>{0} could not be linked (Settings ▸ Import says why).</source>
+        <translation>{0} 个无法链接（原因见 设置 ▸ 导入）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="109"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPanel</name>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="40"/>
+        <source>Import from other apps</source>
+        <translation>从其他应用导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="48"/>
+        <source>Use the models GPT4All, LM Studio, Jan and Ollama already keep on this computer: they are linked where they are, never copied, and GPT Shelf never deletes them.</source>
+        <translation>使用 GPT4All、LM Studio、Jan 和 Ollama 已保存在这台电脑上的模型：就地链接，从不复制，GPT Shelf 也绝不会删除它们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="51"/>
+        <source>Scan for models</source>
+        <translation>扫描模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="53"/>
+        <source>Add a folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="55"/>
+        <source>Link the checked models</source>
+        <translation>链接勾选的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="58"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="61"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="61"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="61"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="62"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="62"/>
+        <source>Fits here</source>
+        <translation>本机能否运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="62"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="69"/>
+        <source>Models found</source>
+        <translation>找到的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="75"/>
+        <source>Chat history: a ChatGPT data export (.zip or conversations.json), Jan&apos;s threads folder, or LM Studio conversations. Importing twice adds nothing twice.</source>
+        <translation>聊天记录：ChatGPT 数据导出（.zip 或 conversations.json）、Jan 的 threads 文件夹或 LM Studio 对话。重复导入不会添加重复内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="79"/>
+        <source>Import a history file…</source>
+        <translation>导入聊天记录文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="81"/>
+        <source>Import a history folder…</source>
+        <translation>导入聊天记录文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="101"/>
+        <source>A folder with GGUF models</source>
+        <translation>包含 GGUF 模型的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="112"/>
+        <source>Looking for models…</source>
+        <translation>正在查找模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="132"/>
+        <source>linked</source>
+        <translation>已链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="132"/>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="140"/>
+        <source>Found {0} models ({1} new) in {2} folders.</source>
+        <translation>在 {2} 个文件夹中找到 {0} 个模型（{1} 个是新的）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="143"/>
+        <source>No models found in the {0} folders where GPT4All, LM Studio, Jan and Ollama keep them. Add a folder to look elsewhere.</source>
+        <translation>在 GPT4All、LM Studio、Jan 和 Ollama 存放模型的 {0} 个文件夹中没有找到模型。可添加文件夹到别处查找。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="145"/>
+        <source>Not offered: {0} ({1})</source>
+        <translation>未列出：{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="152"/>
+        <source>Fits</source>
+        <translation>适合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="152"/>
+        <source>Tight</source>
+        <translation>偏紧</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="152"/>
+        <source>Won&apos;t fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="176"/>
+        <source>Reading {0}: {1}%</source>
+        <translation>正在读取 {0}：{1}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="182"/>
+        <source>Linked {0} models; they are in Models and can be used in new GPTs.</source>
+        <translation>已链接 {0} 个模型；它们在“模型”中，可用于新的 GPT。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="185"/>
+        <source>Not linked: {0} ({1})</source>
+        <translation>未链接：{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="196"/>
+        <source>Chat history to import</source>
+        <translation>要导入的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="197"/>
+        <source>Chat exports (*.zip *.json);;All files (*)</source>
+        <translation>聊天导出文件 (*.zip *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="203"/>
+        <source>Jan threads or LM Studio conversations</source>
+        <translation>Jan 的 threads 或 LM Studio 对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="211"/>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="215"/>
+        <source>Importing {0}: {1} conversations read…</source>
+        <translation>正在导入 {0}：已读取 {1} 个对话…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="221"/>
+        <source>Imported {0} conversations from {1}; {2} were already here.</source>
+        <translation>已从 {1} 导入 {0} 个对话；{2} 个此前已导入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="223"/>
+        <source>Skipped {0}: {1}</source>
+        <translation>已跳过 {0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>InstallPanel</name>
     <message>
         <location filename="../../app/ui/store/install_panel.py" line="65"/>
@@ -1135,68 +1361,68 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="77"/>
-        <location filename="../../app/ui/main_window.py" line="96"/>
+        <location filename="../../app/ui/main_window.py" line="78"/>
+        <location filename="../../app/ui/main_window.py" line="97"/>
         <source>GPT Shelf</source>
         <translation>GPT Shelf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>Sections</source>
         <translation>栏目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="90"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="90"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="124"/>
         <source>Data folder: {0}</source>
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in Chats; the Store has more, each marked with whether it fits this machine.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：GPT 安装好之后无需联网即可对话，你的对话也只保存在本机。入门 GPT“Scratchpad”已在“对话”中就绪；商店里还有更多 GPT，每个都标明了是否适合这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. Start in the Store: each GPT is marked with whether it fits this machine, and one install is all it takes.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：安装 GPT 后无需联网即可对话，对话记录也只保存在本机。从商店开始吧：每个 GPT 都标明了能否在这台电脑上运行，安装一次即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Got it</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>The new language applies as soon as the running tasks finish.</source>
         <translation>正在运行的任务结束后即切换到新语言。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>The interface language was changed.</source>
         <translation>界面语言已切换。</translation>
     </message>
@@ -1205,12 +1431,12 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">新语言将在下次启动 GPT Shelf 时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>Installed {0}; open Chats to talk to it.</source>
         <translation>已安装 {0}；打开“对话”即可开始交谈。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>The starter GPT “Scratchpad” is ready to chat offline.</source>
         <translation>入门 GPT“Scratchpad”已就绪，可离线对话。</translation>
     </message>
@@ -1424,53 +1650,75 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation>（未使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="140"/>
+        <location filename="../../app/ui/models_page.py" line="119"/>
+        <source>linked</source>
+        <translation>已链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="121"/>
+        <source>file missing</source>
+        <translation>文件缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="149"/>
         <source>{0} is saved; chat with it from My GPTs or Chats.</source>
         <translation>{0} 已保存；可在“我的 GPT”或“对话”中与它对话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147"/>
+        <location filename="../../app/ui/models_page.py" line="156"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148"/>
+        <location filename="../../app/ui/models_page.py" line="157"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="182"/>
         <location filename="../../app/ui/models_page.py" line="191"/>
+        <location filename="../../app/ui/models_page.py" line="200"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="190"/>
+        <location filename="../../app/ui/models_page.py" line="199"/>
         <source>Importing {0}: {1} hashed…</source>
         <translation>正在导入 {0}：已计算 {1} 的哈希…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="199"/>
+        <location filename="../../app/ui/models_page.py" line="208"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="245"/>
+        <location filename="../../app/ui/models_page.py" line="254"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="262"/>
+        <location filename="../../app/ui/models_page.py" line="272"/>
         <source>Delete the model “{0}” ({1}) from this computer?</source>
         <translation>从这台电脑删除模型“{0}”（{1}）？</translation>
     </message>
     <message>
         <location filename="../../app/ui/models_page.py" line="275"/>
+        <source>Remove the linked model “{0}” from GPT Shelf? Its file stays where it is:
+{1}</source>
+        <translation>从 GPT Shelf 中移除链接的模型“{0}”？它的文件会留在原处：
+{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="285"/>
         <source>The model was removed from the catalog, but {0} could not be deleted ({1}).</source>
         <translation>模型已从目录中移除，但无法删除 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="278"/>
+        <location filename="../../app/ui/models_page.py" line="288"/>
+        <source>Removed {0}; its file stays in {1}, which GPT Shelf does not own.</source>
+        <translation>已移除 {0}；它的文件留在 {1}，该文件不归 GPT Shelf 所有。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="291"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
@@ -2131,8 +2379,8 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="66"/>
-        <location filename="../../app/ui/settings_page.py" line="81"/>
+        <location filename="../../app/ui/settings_page.py" line="67"/>
+        <location filename="../../app/ui/settings_page.py" line="83"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -2141,292 +2389,292 @@ Set a token that can write in Settings, under Hub.</source>
         <translation type="vanished">引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="83"/>
+        <location filename="../../app/ui/settings_page.py" line="85"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="104"/>
+        <location filename="../../app/ui/settings_page.py" line="106"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="106"/>
+        <location filename="../../app/ui/settings_page.py" line="108"/>
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="108"/>
+        <location filename="../../app/ui/settings_page.py" line="110"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110"/>
+        <location filename="../../app/ui/settings_page.py" line="112"/>
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="111"/>
+        <location filename="../../app/ui/settings_page.py" line="113"/>
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="112"/>
+        <location filename="../../app/ui/settings_page.py" line="114"/>
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117"/>
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="113"/>
-        <location filename="../../app/ui/settings_page.py" line="119"/>
+        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="121"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="125"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121"/>
-        <location filename="../../app/ui/settings_page.py" line="124"/>
+        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="126"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="129"/>
+        <location filename="../../app/ui/settings_page.py" line="131"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="126"/>
-        <location filename="../../app/ui/settings_page.py" line="130"/>
+        <location filename="../../app/ui/settings_page.py" line="128"/>
+        <location filename="../../app/ui/settings_page.py" line="132"/>
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="136"/>
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="138"/>
+        <location filename="../../app/ui/settings_page.py" line="140"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="141"/>
+        <location filename="../../app/ui/settings_page.py" line="143"/>
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="140"/>
         <location filename="../../app/ui/settings_page.py" line="142"/>
+        <location filename="../../app/ui/settings_page.py" line="144"/>
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="144"/>
-        <location filename="../../app/ui/settings_page.py" line="145"/>
+        <location filename="../../app/ui/settings_page.py" line="146"/>
+        <location filename="../../app/ui/settings_page.py" line="147"/>
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="150"/>
+        <location filename="../../app/ui/settings_page.py" line="152"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="152"/>
+        <location filename="../../app/ui/settings_page.py" line="154"/>
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="147"/>
-        <location filename="../../app/ui/settings_page.py" line="155"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
+        <location filename="../../app/ui/settings_page.py" line="157"/>
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="68"/>
+        <location filename="../../app/ui/settings_page.py" line="69"/>
         <source>Engine changes apply to the next model load; hub changes apply at once.</source>
         <translation>引擎设置在下次加载模型时生效；Hub 设置立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="117"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="137"/>
+        <location filename="../../app/ui/settings_page.py" line="139"/>
         <source>Hub endpoint</source>
         <translation>Hub 地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="159"/>
+        <location filename="../../app/ui/settings_page.py" line="161"/>
         <source>Save and sync the store now</source>
         <translation>保存并立即同步商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="165"/>
+        <location filename="../../app/ui/settings_page.py" line="167"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168"/>
-        <location filename="../../app/ui/settings_page.py" line="174"/>
+        <location filename="../../app/ui/settings_page.py" line="170"/>
+        <location filename="../../app/ui/settings_page.py" line="176"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168"/>
+        <location filename="../../app/ui/settings_page.py" line="170"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="169"/>
+        <location filename="../../app/ui/settings_page.py" line="171"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172"/>
+        <location filename="../../app/ui/settings_page.py" line="174"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="178"/>
+        <location filename="../../app/ui/settings_page.py" line="180"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="182"/>
+        <location filename="../../app/ui/settings_page.py" line="184"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="186"/>
+        <location filename="../../app/ui/settings_page.py" line="188"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="187"/>
+        <location filename="../../app/ui/settings_page.py" line="189"/>
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="188"/>
+        <location filename="../../app/ui/settings_page.py" line="190"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="189"/>
+        <location filename="../../app/ui/settings_page.py" line="191"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="192"/>
+        <location filename="../../app/ui/settings_page.py" line="194"/>
         <source>Back up the catalog now</source>
         <translation>立即备份目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="239"/>
-        <location filename="../../app/ui/settings_page.py" line="367"/>
+        <location filename="../../app/ui/settings_page.py" line="241"/>
+        <location filename="../../app/ui/settings_page.py" line="369"/>
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="149"/>
-        <location filename="../../app/ui/settings_page.py" line="240"/>
-        <location filename="../../app/ui/settings_page.py" line="404"/>
+        <location filename="../../app/ui/settings_page.py" line="151"/>
+        <location filename="../../app/ui/settings_page.py" line="242"/>
+        <location filename="../../app/ui/settings_page.py" line="406"/>
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="266"/>
+        <location filename="../../app/ui/settings_page.py" line="268"/>
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="267"/>
+        <location filename="../../app/ui/settings_page.py" line="269"/>
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="267"/>
+        <location filename="../../app/ui/settings_page.py" line="269"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="269"/>
+        <location filename="../../app/ui/settings_page.py" line="271"/>
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="270"/>
+        <location filename="../../app/ui/settings_page.py" line="272"/>
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="276"/>
+        <location filename="../../app/ui/settings_page.py" line="278"/>
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="294"/>
+        <location filename="../../app/ui/settings_page.py" line="296"/>
         <source>Saved a copy as {0}</source>
         <translation>已保存副本：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="328"/>
+        <location filename="../../app/ui/settings_page.py" line="330"/>
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="330"/>
+        <location filename="../../app/ui/settings_page.py" line="332"/>
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="342"/>
+        <location filename="../../app/ui/settings_page.py" line="344"/>
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="354"/>
+        <location filename="../../app/ui/settings_page.py" line="356"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="368"/>
+        <location filename="../../app/ui/settings_page.py" line="370"/>
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="388"/>
+        <location filename="../../app/ui/settings_page.py" line="390"/>
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="396"/>
+        <location filename="../../app/ui/settings_page.py" line="398"/>
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="397"/>
+        <location filename="../../app/ui/settings_page.py" line="399"/>
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="406"/>
+        <location filename="../../app/ui/settings_page.py" line="408"/>
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="436"/>
+        <location filename="../../app/ui/settings_page.py" line="438"/>
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>
@@ -2564,87 +2812,87 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="97"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="91"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="92"/>
         <source>Chat with your GPT as it is now. Nothing here is saved.</source>
         <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="104"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="112"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="106"/>
         <source>Instructions (change them and ask again):</source>
         <translation>指令（修改后可再次提问）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="118"/>
         <source>Test message</source>
         <translation>测试消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="120"/>
         <source>Message (Enter sends, Esc stops)</source>
         <translation>输入消息（Enter 发送，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="130"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="132"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="134"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="128"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="172"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="166"/>
         <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
         <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="181"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="175"/>
         <source>Fix the step “{0}” first: {1}</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="227"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="221"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="234"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="228"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="251"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="245"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="252"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="254"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="262"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="256"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
