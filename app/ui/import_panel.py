@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from app.core.memory import human
@@ -60,7 +60,9 @@ class ImportPanel(QGroupBox):
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("From"), self.tr("Quantization"),
                                               self.tr("Size"), self.tr("Fits here"), self.tr("State")])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -134,7 +136,6 @@ class ImportPanel(QGroupBox):
                 cells[4].setToolTip(fit.explanation)
             for column, item in enumerate(cells):
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
         searched = len(result.searched)
         if result.candidates:
             self.progress.setText(self.tr("Found {0} models ({1} new) in {2} folders.").format(
