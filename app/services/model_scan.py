@@ -11,6 +11,7 @@ anyway and refuses a blob whose content does not match its name).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,7 @@ from app.services.models import LinkResult, ModelLibrary
 
 log = logging.getLogger(__name__)
 
+_SPLIT = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
 LinkProgress = Callable[[str, int, int], None]
 """(model name, bytes hashed, bytes in all)."""
 
@@ -49,7 +51,7 @@ class Candidate:
     """Known without hashing (an Ollama blob's name); else found when it is linked."""
     fit: FitReport | None = None
     linked: bool = False
-    """The catalog already points at this file."""
+    """The catalog already has it: this very file, or (for an Ollama blob, whose sha256 is known) its content."""
 
     @property
     def quant(self) -> str:
@@ -117,7 +119,9 @@ class ModelScanner:
             is_ollama = (folder / "manifests").is_dir() and (folder / "blobs").is_dir()
             wanted.append(ModelFolder(OLLAMA if is_ollama else PICKED, folder, ollama=is_ollama))
         self.library.check_links()
-        linked = {Path(m.path) for m in self.catalog.list_models() if not m.owned}
+        known = self.catalog.list_models()
+        linked = {Path(m.path) for m in known if not m.owned}
+        shas = {m.sha256 for m in known if m.status is ModelStatus.INSTALLED}
         searched: list[ModelFolder] = []
         candidates: dict[Path, Candidate] = {}
         refused: list[Refusal] = []
@@ -138,7 +142,7 @@ class ModelScanner:
                 key = path.resolve()
                 if key in candidates:
                     continue
-                checked = self._check(folder.app, path, name, sha256, key in linked, with_fit)
+                checked = self._check(folder.app, path, name, sha256, key in linked or sha256 in shas, with_fit)
                 if isinstance(checked, Refusal):
                     refused.append(checked)
                 else:
@@ -156,6 +160,14 @@ class ModelScanner:
             return Refusal(app, path, str(exc))
         if info.vocab_only:
             return Refusal(app, path, "it holds only a vocabulary (no weights)")
+        if info.architecture == "clip" or path.name.lower().startswith("mmproj"):
+            return Refusal(app, path, "it is a vision projector (mmproj) that goes with a model, not a model to "
+                                      "chat with")
+        split = _SPLIT.search(path.name)
+        if split:
+            return Refusal(app, path, f"it is part {int(split.group(1))} of a model split into {int(split.group(2))} "
+                                      "files; GPT Shelf links single-file models (llama-gguf-split --merge joins "
+                                      "them)")
         candidate = Candidate(app, name, path.resolve(), info.file_size, info, sha256, linked=linked)
         if with_fit and self.fit is not None:
             probe = ModelFile(sha256=sha256 or "", display_name=name, path=str(path), size=info.file_size,

@@ -131,7 +131,7 @@ class ImportPanel(QGroupBox):
             fit = candidate.fit
             cells = (name, QTableWidgetItem(candidate.app), QTableWidgetItem(candidate.quant),
                      QTableWidgetItem(human(candidate.size)), QTableWidgetItem(self._fit_text(fit)),
-                     QTableWidgetItem(self.tr("linked") if candidate.linked else self.tr("new")))
+                     QTableWidgetItem(self.tr("added") if candidate.linked else self.tr("new")))
             if fit is not None:
                 cells[4].setToolTip(fit.explanation)
             for column, item in enumerate(cells):

@@ -779,122 +779,122 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="69"/>
+        <location filename="../../app/ui/import_panel.py" line="71"/>
         <source>Models found</source>
         <translation>找到的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="75"/>
+        <location filename="../../app/ui/import_panel.py" line="77"/>
         <source>Chat history: a ChatGPT data export (.zip or conversations.json), Jan&apos;s threads folder, or LM Studio conversations. Importing twice adds nothing twice.</source>
         <translation>聊天记录：ChatGPT 数据导出（.zip 或 conversations.json）、Jan 的 threads 文件夹或 LM Studio 对话。重复导入不会添加重复内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="79"/>
+        <location filename="../../app/ui/import_panel.py" line="81"/>
         <source>Import a history file…</source>
         <translation>导入聊天记录文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="81"/>
+        <location filename="../../app/ui/import_panel.py" line="83"/>
         <source>Import a history folder…</source>
         <translation>导入聊天记录文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="101"/>
+        <location filename="../../app/ui/import_panel.py" line="103"/>
         <source>A folder with GGUF models</source>
         <translation>包含 GGUF 模型的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="112"/>
+        <location filename="../../app/ui/import_panel.py" line="114"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="132"/>
-        <source>linked</source>
-        <translation>已链接</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/import_panel.py" line="132"/>
+        <location filename="../../app/ui/import_panel.py" line="134"/>
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="140"/>
+        <location filename="../../app/ui/import_panel.py" line="134"/>
+        <source>added</source>
+        <translation>已添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="141"/>
         <source>Found {0} models ({1} new) in {2} folders.</source>
         <translation>在 {2} 个文件夹中找到 {0} 个模型（{1} 个是新的）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="143"/>
+        <location filename="../../app/ui/import_panel.py" line="144"/>
         <source>No models found in the {0} folders where GPT4All, LM Studio, Jan and Ollama keep them. Add a folder to look elsewhere.</source>
         <translation>在 GPT4All、LM Studio、Jan 和 Ollama 存放模型的 {0} 个文件夹中没有找到模型。可添加文件夹到别处查找。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="145"/>
+        <location filename="../../app/ui/import_panel.py" line="146"/>
         <source>Not offered: {0} ({1})</source>
         <translation>未列出：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="152"/>
+        <location filename="../../app/ui/import_panel.py" line="153"/>
         <source>Fits</source>
         <translation>适合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="152"/>
+        <location filename="../../app/ui/import_panel.py" line="153"/>
         <source>Tight</source>
         <translation>偏紧</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="152"/>
+        <location filename="../../app/ui/import_panel.py" line="153"/>
         <source>Won&apos;t fit</source>
         <translation>放不下</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="176"/>
+        <location filename="../../app/ui/import_panel.py" line="177"/>
         <source>Reading {0}: {1}%</source>
         <translation>正在读取 {0}：{1}%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="182"/>
+        <location filename="../../app/ui/import_panel.py" line="183"/>
         <source>Linked {0} models; they are in Models and can be used in new GPTs.</source>
         <translation>已链接 {0} 个模型；它们在“模型”中，可用于新的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="185"/>
+        <location filename="../../app/ui/import_panel.py" line="186"/>
         <source>Not linked: {0} ({1})</source>
         <translation>未链接：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="196"/>
+        <location filename="../../app/ui/import_panel.py" line="197"/>
         <source>Chat history to import</source>
         <translation>要导入的聊天记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="197"/>
+        <location filename="../../app/ui/import_panel.py" line="198"/>
         <source>Chat exports (*.zip *.json);;All files (*)</source>
         <translation>聊天导出文件 (*.zip *.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="203"/>
+        <location filename="../../app/ui/import_panel.py" line="204"/>
         <source>Jan threads or LM Studio conversations</source>
         <translation>Jan 的 threads 或 LM Studio 对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="211"/>
+        <location filename="../../app/ui/import_panel.py" line="212"/>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="215"/>
+        <location filename="../../app/ui/import_panel.py" line="216"/>
         <source>Importing {0}: {1} conversations read…</source>
         <translation>正在导入 {0}：已读取 {1} 个对话…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="221"/>
+        <location filename="../../app/ui/import_panel.py" line="222"/>
         <source>Imported {0} conversations from {1}; {2} were already here.</source>
         <translation>已从 {1} 导入 {0} 个对话；{2} 个此前已导入。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/import_panel.py" line="223"/>
+        <location filename="../../app/ui/import_panel.py" line="224"/>
         <source>Skipped {0}: {1}</source>
         <translation>已跳过 {0}：{1}</translation>
     </message>

@@ -36,12 +36,21 @@ def _window(qtbot, services: Services) -> MainWindow:
     return window
 
 
+def _finish(qtbot, window: MainWindow, start) -> object:  # noqa: ANN001 - a callable that starts a Job
+    """Start a job held until its done signal is watched (a quick job could end before), and wait for it."""
+    window.jobs.hold()
+    job = start()
+    assert job is not None
+    with qtbot.waitSignal(job.signals.done, timeout=60_000):
+        window.jobs.release()
+    return job
+
+
 def test_the_first_start_offer_names_the_apps_and_links_the_models_in_place(qtbot, services, apps):
     window = _window(qtbot, services)
     offer = window.import_offer
     assert not offer.isVisible()
-    with qtbot.waitSignal(offer.start().signals.done, timeout=60_000):
-        pass
+    _finish(qtbot, window, offer.start)
     assert offer.isVisible()
     assert offer.text.text().startswith("Found 5 models from GPT4All, LM Studio, Jan and Ollama — use them?")
     with qtbot.waitSignal(offer.linked, timeout=60_000):
@@ -60,8 +69,7 @@ def test_the_first_start_offer_names_the_apps_and_links_the_models_in_place(qtbo
 
 def test_not_now_hides_the_offer_for_good(qtbot, services, apps):
     window = _window(qtbot, services)
-    with qtbot.waitSignal(window.import_offer.start().signals.done, timeout=60_000):
-        pass
+    _finish(qtbot, window, window.import_offer.start)
     window.import_offer.not_now()
     assert not window.import_offer.isVisible() and services.settings().import_offered
     assert services.models.list() == []
@@ -70,8 +78,7 @@ def test_not_now_hides_the_offer_for_good(qtbot, services, apps):
 def test_no_offer_when_no_other_app_keeps_models(qtbot, services, tmp_path, monkeypatch):
     fake_home(monkeypatch, tmp_path / "empty")
     window = _window(qtbot, services)
-    with qtbot.waitSignal(window.import_offer.start().signals.done, timeout=60_000):
-        pass
+    _finish(qtbot, window, window.import_offer.start)
     assert not window.import_offer.isVisible() and not services.settings().import_offered
 
 
@@ -79,8 +86,7 @@ def test_the_import_panel_scans_links_checked_models_and_imports_history(qtbot, 
     window = _window(qtbot, services)
     window.show_section("settings")
     panel = window.pages["settings"].imports
-    with qtbot.waitSignal(panel.scan().signals.done, timeout=60_000):
-        pass
+    _finish(qtbot, window, panel.scan)
     table = panel.table
     assert table.rowCount() == 5
     assert {table.item(r, 1).text() for r in range(5)} == {"GPT4All", "LM Studio", "Jan", "Ollama"}
@@ -95,7 +101,7 @@ def test_the_import_panel_scans_links_checked_models_and_imports_history(qtbot, 
     qtbot.waitUntil(lambda: panel.job is None and panel.result is not None
                     and sum(c.linked for c in panel.result.candidates) == 1, timeout=60_000)
     assert [m.display_name for m in services.models.list()] == ["tiny:latest"]
-    assert table.item(ollama, 5).text() == "linked"
+    assert table.item(ollama, 5).text() == "added"
 
     export = tmp_path / "export.zip"
     with zipfile.ZipFile(export, "w") as archive:

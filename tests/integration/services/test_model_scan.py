@@ -146,3 +146,15 @@ def test_a_damaged_ollama_blob_is_refused_when_verified(services: Services, apps
     with pytest.raises(KnownError, match="damaged"):
         services.scanner.link(candidate, verify=True)
     assert services.models.list() == []
+
+
+def test_projectors_and_split_models_are_refused_with_why(services: Services, tmp_path: Path, tiny_model: Path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for name in ("mmproj-model-f16.gguf", "big-00001-of-00002.gguf", "single.gguf"):
+        (folder / name).write_bytes(tiny_model.read_bytes())
+    result = services.scanner.scan([folder], defaults=False, with_fit=False)
+    assert [c.path.name for c in result.candidates] == ["single.gguf"]
+    reasons = {r.path.name: r.reason for r in result.refused}
+    assert "vision projector" in reasons["mmproj-model-f16.gguf"]
+    assert reasons["big-00001-of-00002.gguf"].startswith("it is part 1 of a model split into 2 files")
