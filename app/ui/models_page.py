@@ -44,6 +44,8 @@ class ModelsPage(QWidget):
         self.services = services
         self.jobs = jobs
         self.import_job: Job | None = None
+        self.links_job: Job | None = None
+        """Checks that linked files are still where their apps keep them (a stat each, off the GUI thread)."""
         self.setAcceptDrops(True)
         self.heading = QLabel()
         self.heading.setObjectName("pageHeading")
@@ -111,6 +113,22 @@ class ModelsPage(QWidget):
             if model.sha256 == selected:
                 self.table.selectRow(row)
         self._update_buttons()
+        if self.links_job is None and any(not m.owned for m in models):
+            library = self.services.models
+            job = Job(lambda _report, _cancel: library.check_links(), name="check linked models")
+            job.signals.finished.connect(self._on_links_checked)
+            job.signals.done.connect(self._forget_links_job)
+            self.links_job = self.jobs.start(job)
+
+    @Slot(object)
+    def _on_links_checked(self, changed: list[ModelFile]) -> None:
+        if changed:  # a linked file went missing or came back: show it
+            self.refresh()
+
+    @Slot()
+    def _forget_links_job(self) -> None:
+        if self.links_job is not None and self.links_job.signals is self.sender():
+            self.links_job = None
 
     def _name_cell(self, model: ModelFile) -> str:
         """The name, marked when the file is linked from another app or has gone missing."""

@@ -137,3 +137,14 @@ def test_deleting_a_linked_model_on_the_models_page_leaves_its_file(qtbot, servi
     assert "Its file stays where it is" in asked[0]
     assert apps["LM Studio"].is_file() and services.models.list() == []
     assert "its file stays in" in page.status.text()
+
+
+def test_the_models_page_shows_a_linked_file_that_went_missing(qtbot, services, apps):
+    model = services.scanner.link_path(apps["GPT4All"]).model
+    apps["GPT4All"].rename(apps["GPT4All"].with_suffix(".moved"))
+    window = _window(qtbot, services)
+    window.show_section("models")
+    page = window.pages["models"]
+    qtbot.waitUntil(lambda: page.table.item(0, 0).text().endswith("(linked, file missing)"), timeout=60_000)
+    assert services.models.get(model.sha256).status.value == "missing"
+    qtbot.waitUntil(lambda: page.links_job is None, timeout=60_000)
