@@ -127,15 +127,19 @@ class ModelScanner:
         refused: list[Refusal] = []
         for folder in wanted:
             root = Path(str(folder.path))
-            if not root.is_dir():
+            try:
+                if not root.is_dir():
+                    continue
+                searched.append(folder)
+                if folder.ollama:
+                    models, broken = ollama_models(root)
+                    refused.extend(Refusal(folder.app, path, reason) for path, reason in broken)
+                    found = [(m.blob, m.name, m.sha256) for m in models]
+                else:
+                    found = [(path, path.stem, None) for path in gguf_files(root, cancel)]
+            except OSError as exc:  # another user's folder (Ollama's service account), a dead network drive...
+                refused.append(Refusal(folder.app, root, f"the folder cannot be read ({exc.strerror or exc})"))
                 continue
-            searched.append(folder)
-            if folder.ollama:
-                models, broken = ollama_models(root)
-                refused.extend(Refusal(folder.app, path, reason) for path, reason in broken)
-                found = [(m.blob, m.name, m.sha256) for m in models]
-            else:
-                found = [(path, path.stem, None) for path in gguf_files(root, cancel)]
             for path, name, sha256 in found:
                 if cancel is not None and cancel.is_set():
                     raise ScanCancelled()

@@ -54,8 +54,8 @@ class ImportOffer(QWidget):
         if self.asked or self.services.settings().import_offered:
             return None
         self.asked = True
-        scanner = self.services.scanner
-        job = Job(lambda _report, cancel: scanner.scan(with_fit=False, cancel=cancel), name="first-start scan")
+        services = self.services  # the scanner is built on the worker: nothing of it on the GUI thread at start
+        job = Job(lambda _report, cancel: services.scanner.scan(with_fit=False, cancel=cancel), name="first-start scan")
         job.signals.finished.connect(self._on_scanned)
         job.signals.done.connect(self._forget_job)
         self.job = self.jobs.start(job)
