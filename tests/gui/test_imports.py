@@ -148,3 +148,16 @@ def test_the_models_page_shows_a_linked_file_that_went_missing(qtbot, services, 
     qtbot.waitUntil(lambda: page.table.item(0, 0).text().endswith("(linked, file missing)"), timeout=60_000)
     assert services.models.get(model.sha256).status.value == "missing"
     qtbot.waitUntil(lambda: page.links_job is None, timeout=60_000)
+
+
+def test_an_imported_conversation_opens_in_chats(qtbot, services, tmp_path):
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps(chatgpt_export()), encoding="utf-8")
+    report = services.history_import.import_path(export)
+    window = _window(qtbot, services)
+    window.show_section("chats")
+    page = window.pages["chats"]
+    page.open_conversation(report.added[0].id)
+    assert page.title.text() == "GGUF questions"
+    assert [b.role.value for b in page.messages.bubbles] == ["user", "assistant", "user", "assistant"]
+    assert "ggml" in page.messages.last().text
