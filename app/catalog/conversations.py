@@ -8,6 +8,7 @@ trigger calling a Python function would break every other tool that opens the fi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from app.catalog import rows
 from app.catalog.cjk import fts_query, segment, unsegment
@@ -102,6 +103,38 @@ class ConversationsAndMessages:
             )
             conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             return conversation
+
+    def import_conversation(self, import_key: str, gpt_id: str, title: str, created_at: str, updated_at: str,
+                            messages: Sequence[tuple[Role, str, str]]) -> Conversation | None:
+        """Store a conversation brought from another app, with its own times, in one transaction.
+
+        ``messages`` are (role, text, created_at). ``import_key`` names where it came from; one already
+        imported under that key is left as it is and ``None`` is returned, so importing again adds nothing.
+        """
+        with self._conns.write() as conn:
+            if conn.execute("SELECT 1 FROM conversations WHERE import_key = ?", (import_key,)).fetchone():
+                return None
+            cursor = conn.execute(
+                "INSERT INTO conversations (gpt_id, title, created_at, updated_at, import_key) VALUES (?, ?, ?, ?, ?)",
+                (gpt_id, title.strip(), created_at, updated_at, import_key),
+            )
+            conversation_id = _rowid(cursor)
+            for role, content, at in messages:
+                cursor = conn.execute(
+                    "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (conversation_id, _role(role).value, content, MessageStatus.COMPLETE.value, at, at),
+                )
+                conn.execute("INSERT INTO messages_fts (rowid, content) VALUES (?, ?)",
+                             (_rowid(cursor), segment(content)))
+            return _conversation(conn, conversation_id)
+
+    def imported_keys(self, prefix: str) -> set[str]:
+        """The import keys starting with ``prefix`` already in the catalog."""
+        found = self._conns.read().execute(
+            "SELECT import_key FROM conversations WHERE substr(import_key, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
+        return {r["import_key"] for r in found}
 
     # Messages ------------------------------------------------------------------------------------
 

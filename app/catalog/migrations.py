@@ -298,3 +298,20 @@ def m009_api_keys(db: Database) -> None:
             last_used_at TEXT
         )"""
     )
+
+
+@MIGRATIONS()
+def m010_linked_models_and_imported_chats(db: Database) -> None:
+    """Models linked in place and conversations brought from other apps.
+
+    ``owned = 0`` marks a model file that another app (LM Studio, Ollama...) keeps: its ``path`` is
+    absolute and GPT Shelf never deletes it. ``import_key`` names where an imported conversation came
+    from (``chatgpt:<id>``), so importing the same export again adds nothing.
+    """
+    statements = [
+        "ALTER TABLE model_files ADD COLUMN owned INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE conversations ADD COLUMN import_key TEXT",
+        "CREATE UNIQUE INDEX conversations_import_key ON conversations (import_key) WHERE import_key IS NOT NULL",
+    ]
+    for statement in statements:
+        db.execute(statement)

@@ -35,11 +35,11 @@ class ModelsAndGPTs:
             existing = conn.execute("SELECT added_at FROM model_files WHERE sha256 = ?", (sha256,)).fetchone()
             row["added_at"] = model.added_at or (existing["added_at"] if existing else rows.utc_now())
             conn.execute(
-                "INSERT INTO model_files (sha256, display_name, path, size, status, info, source, added_at) "
-                "VALUES (:sha256, :display_name, :path, :size, :status, :info, :source, :added_at) "
+                "INSERT INTO model_files (sha256, display_name, path, size, status, info, source, added_at, owned) "
+                "VALUES (:sha256, :display_name, :path, :size, :status, :info, :source, :added_at, :owned) "
                 "ON CONFLICT (sha256) DO UPDATE SET display_name = excluded.display_name, path = excluded.path, "
                 "size = excluded.size, status = excluded.status, info = excluded.info, "
-                "source = excluded.source, added_at = excluded.added_at",
+                "source = excluded.source, added_at = excluded.added_at, owned = excluded.owned",
                 row,
             )
             return _model(conn, sha256)

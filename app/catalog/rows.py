@@ -96,6 +96,7 @@ def model_row(model: ModelFile) -> dict[str, Any]:
         "info": None if model.info is None else dumps(plain(model.info)),
         "source": model.source,
         "added_at": model.added_at,
+        "owned": int(model.owned),
     }
 
 
@@ -109,6 +110,7 @@ def model_from_row(row: sqlite3.Row) -> ModelFile:
         info=_model_info(row["info"], row["sha256"]),
         source=row["source"],
         added_at=row["added_at"],
+        owned=bool(row["owned"]),
     )
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from app import __version__
-from app.cli import api_commands, gpt_commands, gpt_hub_commands, knowledge_commands, store_commands
+from app.cli import api_commands, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands, store_commands
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
 from app.cli.output import Output, human_count, human_size
@@ -41,6 +41,10 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             return gpt_hub_commands.run(args, services, out)
         if args.command == "gpts" and args.action in gpt_commands.ACTIONS:
             return gpt_commands.run(args, services, out)
+        if args.command == "models" and args.action in import_commands.MODEL_ACTIONS:
+            return import_commands.run_models(args, services, out)
+        if args.command == "history" and args.action in import_commands.HISTORY_ACTIONS:
+            return import_commands.run_history(args, services, out)
         handler = {
             "info": _info, "models": _models, "gpts": _gpts, "chat": _chat, "history": _history,
             "settings": _settings,
@@ -143,6 +147,7 @@ def _models(args: argparse.Namespace, services: Services, out: Output) -> int:
         else:
             out.write(f"imported {model.display_name} ({human_size(model.size)}) as {model.sha256[:12]}")
         return 0
+    services.models.check_links()  # a linked file moved or deleted by its app shows as missing
     models = services.models.list()
     if out.as_json:
         out.json(models)

@@ -35,7 +35,7 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (  # noqa: PLC0415 - see the module docstring
-        api_commands, gpt_commands, gpt_hub_commands, knowledge_commands, store_commands,
+        api_commands, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands, store_commands,
     )
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--move", action="store_true", help="move the file into the store")
     _json(imp)
     _json(models.add_parser("list", help="installed models"))
+    import_commands.add_model_parsers(models, _json)
 
     gpts = sub.add_parser("gpts", help="GPTs on this machine").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id", type=int)
     export.add_argument("--format", choices=("md", "json"), default="md")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    import_commands.add_history_parsers(history, _json)
 
     store_commands.add_parsers(sub, _json)
     knowledge_commands.add_parsers(sub, _json)

@@ -91,6 +91,9 @@ class ModelFile:
     info: ModelInfo | None = None
     source: str = ""
     added_at: str = ""
+    owned: bool = True
+    """False for a file linked in place from another app's folder (``path`` is then absolute): GPT Shelf
+    reads it but never moves or deletes it."""
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ class Settings:
     """Replies one model generates at once for the API (each slot is a model process of its own)."""
     api_idle_seconds: int = 600
     """An API model unused this long is unloaded (0: kept until the server stops)."""
+    import_offered: bool = False
+    """The first-start offer of other apps' models was answered (app/ui/import_offer.py)."""
 
     def to_mapping(self) -> dict[str, Any]:
         return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}

@@ -22,7 +22,7 @@ from app.core.settings import Settings
 from app.services.starter_catalog import load_starter_catalog, starter_catalog
 
 if TYPE_CHECKING:
-    from app.core.entities import EngineInfo
+    from app.core.entities import EngineInfo, FitReport, ModelFile
     from app.services.api_keys import ApiKeys
     from app.hub.client import HttpSetup, HubClient
     from app.hub.download import Downloader
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from app.services.history import History
     from app.services.install import Installer
     from app.services.knowledge import KnowledgeService
+    from app.services.history_import import HistoryImporter
+    from app.services.model_scan import ModelScanner
     from app.services.models import ModelLibrary
     from app.services.publish import Publisher
     from app.services.secrets import Secrets
@@ -107,6 +109,26 @@ class Services:
         from app.services.history import History  # noqa: PLC0415
 
         return History(self.catalog)
+
+    @_Built
+    def scanner(self) -> ModelScanner:
+        """Other apps' models on this machine; the home folder and variables are read when it is first used."""
+        import os  # noqa: PLC0415
+        import sys  # noqa: PLC0415
+        from pathlib import Path  # noqa: PLC0415
+
+        from app.services.model_scan import ModelScanner  # noqa: PLC0415
+
+        def fit(model: ModelFile) -> FitReport:
+            return self.models.fit(self.store.fit, model, self.settings().context_length)
+
+        return ModelScanner(self.models, self.catalog, Path.home(), dict(os.environ), sys.platform, fit=fit)
+
+    @_Built
+    def history_import(self) -> HistoryImporter:
+        from app.services.history_import import HistoryImporter  # noqa: PLC0415
+
+        return HistoryImporter(self.catalog)
 
     @_Built
     def engines(self) -> EnginePool:

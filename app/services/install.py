@@ -170,7 +170,7 @@ class Installer:
                            "downloaded. The listing may be out of date: sync the store and try again.")
         try:
             existing = self.catalog.get_model(sha256)
-            if existing.status is ModelStatus.INSTALLED and self.paths.blob(sha256).is_file():
+            if existing.status is ModelStatus.INSTALLED and (self.paths.home / existing.path).is_file():
                 return existing
         except NotFound:
             pass
@@ -226,7 +226,7 @@ class Installer:
             model = self.catalog.get_model(sha256)
         except NotFound:
             return
-        if not model.source.startswith("hub:"):
+        if not model.source.startswith("hub:") or not model.owned:  # a linked file is never deleted
             return
         try:
             self.catalog.remove_model(sha256)

@@ -21,7 +21,7 @@ from app.catalog import Catalog
 from app.core.entities import (
     ChatMessage, FitReport, Listing, ListingVariant, MemoryShape, ModelFile, ModelInfo, ModelStatus, Role,
 )
-from app.core.errors import InvalidInput, KnownError, TemplateError
+from app.core.errors import InvalidInput, KnownError, NotFound, TemplateError
 from app.core.paths import AppPaths
 from app.services.fit import FitChecker
 from app.services.hashing import sha256_file
@@ -102,6 +102,62 @@ class ModelLibrary:
         finally:
             partial.unlink(missing_ok=True)
 
+    def link_in_place(self, path: Path, *, name: str | None = None, source: str = "", known_sha256: str | None = None,
+                      progress: Callable[[int], None] | None = None) -> LinkResult:
+        """Register a GGUF where it lies, without copying it (another app keeps it: GPT Shelf never deletes it).
+
+        The file is checked like any import, then hashed (``progress`` gets the bytes read) unless
+        ``known_sha256`` is given: Ollama names its blobs by their sha256 and checks them when it pulls
+        them, so its digest is trusted. Content already in the catalog with its file present is left as
+        it is (``added`` is False), so scanning twice or finding one file in two apps links it once.
+        """
+        from app.ggufcheck import check_gguf  # noqa: PLC0415 - see the module docstring
+
+        original = _existing_file(path)
+        info = check_gguf(original)
+        if info.vocab_only:
+            raise InvalidInput(f"{original} holds only a vocabulary (no weights), so it cannot chat.")
+        sha256 = known_sha256 or sha256_file(original, progress)
+        try:
+            existing = self.catalog.get_model(sha256)
+        except NotFound:
+            existing = None
+        if existing is not None and (self.paths.home / existing.path).is_file():
+            return LinkResult(existing, added=False)
+        model = ModelFile(sha256=sha256, display_name=name or info.name or original.stem, path=str(original),
+                          size=info.file_size, status=ModelStatus.INSTALLED, info=info, source=source or str(original),
+                          owned=False)
+        log.info("linked %s in place as %s", original, sha256[:12])
+        return LinkResult(self.catalog.add_model(model), added=True)
+
+    def remove(self, sha256: str) -> RemovedModel:
+        """Forget a model and delete its file, unless the file is linked from another app's folder: that one
+        is never deleted (``file_deleted`` says which happened; ``error`` why a file could not be deleted)."""
+        removed = self.catalog.remove_model(sha256)
+        path = self.paths.home / removed.path
+        if not removed.owned:
+            log.info("forgot linked model %s; its file %s stays", removed.sha256[:12], path)
+            return RemovedModel(removed, path, file_deleted=False)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not delete %s", path, exc_info=True)
+            return RemovedModel(removed, path, file_deleted=False, error=exc.strerror or str(exc))
+        return RemovedModel(removed, path, file_deleted=True)
+
+    def check_links(self) -> list[ModelFile]:
+        """Mark linked models whose file went away as missing, and those whose file came back as installed;
+        returns the models that changed."""
+        changed = []
+        for model in self.catalog.list_models():
+            if model.owned or model.status is ModelStatus.DOWNLOADING:
+                continue
+            present = Path(model.path).is_file()
+            status = ModelStatus.INSTALLED if present else ModelStatus.MISSING
+            if status is not model.status:
+                changed.append(self.catalog.set_model_status(model.sha256, status))
+        return changed
+
     def list(self) -> list[ModelFile]:
         return self.catalog.list_models()
 
@@ -166,9 +222,29 @@ class ModelLibrary:
         path = self.paths.home / model.path
         if not path.is_file():
             self.catalog.set_model_status(model.sha256, ModelStatus.MISSING)
+            if not model.owned:
+                raise KnownError(f"The model {model.display_name!r} is linked from {path}, which is no longer "
+                                 "there: the app that keeps it may have moved or deleted it. Put the file back, "
+                                 "or link it again from where it is now.")
             raise KnownError(f"The file of model {model.display_name!r} is missing from {path.parent}; "
                              "import it again.")
         return path
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    model: ModelFile
+    added: bool
+    """False when the catalog already had this content (the model given is that one)."""
+
+
+@dataclass(frozen=True)
+class RemovedModel:
+    model: ModelFile
+    path: Path
+    file_deleted: bool
+    """False for a linked file (never deleted) or when deleting failed (``error`` says why)."""
+    error: str = ""
 
 
 @dataclass(frozen=True)

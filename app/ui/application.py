@@ -111,6 +111,7 @@ def run_gui(paths: AppPaths) -> int:
         # collection walks only what came after (each one holds the GIL, and the GUI thread waits).
         gc.freeze()
         jobs.release()
+        window.offer_imports()
         while background:
             QThreadPool.globalInstance().start(background.pop())
         window.api.start_if_enabled()  # the local API, if the person left it on

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.settings import Theme
 from app.ui.api_control import ApiControl
 from app.ui.icons import app_icon, section_icon
+from app.ui.import_offer import ImportOffer
 from app.ui.jobs import Jobs
 from app.ui.theme import apply_theme
 
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
         content.setContentsMargins(0, 0, 0, 0)
         self.welcome = self._welcome_banner()
         content.addWidget(self.welcome)
+        self.import_offer = ImportOffer(services, self.jobs)
+        self.import_offer.linked.connect(lambda: self._refresh("models", "library"))
+        content.addWidget(self.import_offer)
         content.addWidget(self.stack, 1)
         layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
@@ -162,6 +166,8 @@ class MainWindow(QMainWindow):
             page.theme_changed.connect(self._on_theme_changed)
             page.language_changed.connect(self._on_language_changed)
             page.sync_requested.connect(self._on_sync_requested)
+            page.imports.models_changed.connect(lambda: self._refresh("models", "library"))
+            page.imports.history_changed.connect(lambda: self._refresh("chats"))
         else:
             raise KeyError(key)
         self.stack.addWidget(page)
@@ -210,6 +216,10 @@ class MainWindow(QMainWindow):
         row.addWidget(text, 1)
         row.addWidget(button)
         return banner
+
+    def offer_imports(self) -> None:
+        """Look for other apps' models and offer them, once (the application calls this after the first paint)."""
+        self.import_offer.start()
 
     @Slot()
     def dismiss_welcome(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from app.core.entities import ModelFile
+from app.core.entities import ModelFile, ModelStatus
 from app.core.errors import KnownError
 from app.core.memory import human
 from app.services.container import Services
@@ -44,6 +44,8 @@ class ModelsPage(QWidget):
         self.services = services
         self.jobs = jobs
         self.import_job: Job | None = None
+        self.links_job: Job | None = None
+        """Checks that linked files are still where their apps keep them (a stat each, off the GUI thread)."""
         self.setAcceptDrops(True)
         self.heading = QLabel()
         self.heading.setObjectName("pageHeading")
@@ -100,7 +102,7 @@ class ModelsPage(QWidget):
         self.table.setRowCount(len(models))
         for row, model in enumerate(models):
             info = model.info
-            cells = (model.display_name, info.architecture if info else "-", info.quantization if info else "-",
+            cells = (self._name_cell(model), info.architecture if info else "-", info.quantization if info else "-",
                      human(model.size), ", ".join(users.get(model.sha256, [])) or self.tr("(unused)"))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -111,6 +113,31 @@ class ModelsPage(QWidget):
             if model.sha256 == selected:
                 self.table.selectRow(row)
         self._update_buttons()
+        if self.links_job is None and any(not m.owned for m in models):
+            library = self.services.models
+            job = Job(lambda _report, _cancel: library.check_links(), name="check linked models")
+            job.signals.finished.connect(self._on_links_checked)
+            job.signals.done.connect(self._forget_links_job)
+            self.links_job = self.jobs.start(job)
+
+    @Slot(object)
+    def _on_links_checked(self, changed: list[ModelFile]) -> None:
+        if changed:  # a linked file went missing or came back: show it
+            self.refresh()
+
+    @Slot()
+    def _forget_links_job(self) -> None:
+        if self.links_job is not None and self.links_job.signals is self.sender():
+            self.links_job = None
+
+    def _name_cell(self, model: ModelFile) -> str:
+        """The name, marked when the file is linked from another app or has gone missing."""
+        marks = []
+        if not model.owned:
+            marks.append(self.tr("linked"))
+        if model.status is ModelStatus.MISSING:
+            marks.append(self.tr("file missing"))
+        return f"{model.display_name} ({', '.join(marks)})" if marks else model.display_name
 
     def selected_sha256(self) -> str | None:
         return selected_value(self.table, SHA_ROLE)
@@ -259,22 +286,26 @@ class ModelsPage(QWidget):
         except KnownError as exc:
             self._show_error(str(exc))
             return
-        if not self.confirm(self.tr("Delete the model “{0}” ({1}) from this computer?").format(
-                model.display_name, human(model.size))):
+        if model.owned:
+            question = self.tr("Delete the model “{0}” ({1}) from this computer?").format(
+                model.display_name, human(model.size))
+        else:
+            question = self.tr("Remove the linked model “{0}” from GPT Shelf? Its file stays where it is:\n{1}").format(
+                model.display_name, model.path)
+        if not self.confirm(question):
             return
         try:
-            removed = self.services.catalog.remove_model(sha256)
+            removed = self.services.models.remove(sha256)
         except KnownError as exc:
             self._show_error(str(exc))
             return
-        path = self.services.paths.home / removed.path
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("could not delete %s", path, exc_info=True)
+        if removed.error:
             self._show_error(self.tr("The model was removed from the catalog, but {0} could not be deleted "
-                                     "({1}).").format(path, exc.strerror or str(exc)))
+                                     "({1}).").format(removed.path, removed.error))
+        elif not removed.model.owned:
+            self.status.setText(self.tr("Removed {0}; its file stays in {1}, which GPT Shelf does not own.").format(
+                removed.model.display_name, removed.path.parent))
         else:
-            self.status.setText(self.tr("Deleted {0}.").format(removed.display_name))
+            self.status.setText(self.tr("Deleted {0}.").format(removed.model.display_name))
         self.refresh()
         self.changed.emit()

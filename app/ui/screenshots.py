@@ -3,17 +3,21 @@
 Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
 new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
-Settings, in the light and dark themes, and the chat again in Chinese; then a GPT with knowledge files:
+Settings, in the light and dark themes, the chat again in Chinese, and Settings ▸ Import after a scan
+(``python -m app.ui.screenshots DIR import`` renders only that one); then a GPT with knowledge files:
 its reply with cited sources, an opened citation, and the wizard's Knowledge step.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
@@ -92,12 +96,79 @@ def make_window(services: Services) -> MainWindow:
     return window
 
 
-def render(target: Path) -> list[Path]:
+def shoot_import(app: QApplication, services: Services, target: Path) -> Path:
+    """Settings ▸ Import after a scan of LM Studio, GPT4All and Ollama folders (laid out in a temporary home
+    around the starter model) and the import of a small ChatGPT export."""
+    sha256 = services.gpts.get("Scratchpad").model_sha256
+    model = services.models.file_of(services.models.get(sha256))
+    with tempfile.TemporaryDirectory() as person:
+        home = Path(person)
+        for relative in (".lmstudio/models/lmstudio-community/gemma-3-270m-it-GGUF/gemma-3-270m-it-Q4_K_M.gguf",
+                         ".local/share/nomic.ai/GPT4All/gemma-3-270m-it-Q4_K_M.gguf",
+                         f".ollama/models/blobs/sha256-{sha256}"):
+            _place_link(model, home / relative)
+        manifest = home / ".ollama/models/manifests/registry.ollama.ai/library/gemma3/270m"
+        manifest.parent.mkdir(parents=True)
+        manifest.write_text(json.dumps({"layers": [{"mediaType": "application/vnd.ollama.image.model",
+                                                    "digest": f"sha256:{sha256}"}]}))
+        broken = home / ".lmstudio/models/someone/broken.gguf"
+        broken.parent.mkdir(parents=True)
+        broken.write_bytes(b"GGUF" + bytes(60))
+        export = home / "chatgpt-export.zip"
+        with zipfile.ZipFile(export, "w") as archive:
+            archive.writestr("conversations.json", json.dumps([_chatgpt_conversation(i) for i in range(3)]))
+        services.scanner.home, services.scanner.environ, services.scanner.platform = home, {}, "linux"
+        window = make_window(services)
+        window.dismiss_welcome()
+        window.show_section("settings")
+        panel = window.pages["settings"].imports
+        panel.scan()
+        settle(app)
+        panel.import_history(export)
+        settle(app)
+        window.pages["settings"].findChild(QScrollArea).ensureWidgetVisible(panel, 0, 0)
+        settle(app)
+        shot = _grab(window, target / "settings-import-light.png")
+        window.close()
+    return shot
+
+
+def _place_link(model: Path, path: Path) -> None:
+    """A hard link to the model where another app would keep it (a copy where links are not allowed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(model, path)
+    except OSError:
+        shutil.copyfile(model, path)
+
+
+def _chatgpt_conversation(index: int) -> dict:
+    at = 1_700_000_000 + index * 86_400
+    words = (("How do I reverse a string in Python?", "Use slicing: `text[::-1]`."),
+             ("Translate 'good morning' into Chinese.", "早上好"),
+             ("A haiku about local models?", "Weights on my own disk / no cloud hears what I ask it / fans hum, answers come"))
+    question, answer = words[index]
+    mapping = {
+        "root": {"message": None, "parent": None, "children": ["q"]},
+        "q": {"message": {"author": {"role": "user"}, "create_time": at, "content": {"content_type": "text",
+                                                                                    "parts": [question]}},
+              "parent": "root", "children": ["a"]},
+        "a": {"message": {"author": {"role": "assistant"}, "create_time": at + 5,
+                          "content": {"content_type": "text", "parts": [answer]}}, "parent": "q", "children": []},
+    }
+    return {"id": f"example-{index}", "title": question, "create_time": at, "update_time": at + 5,
+            "mapping": mapping, "current_node": "a"}
+
+
+def render(target: Path, only: str | None = None) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication; never at import time
     app = QApplication.instance() or QApplication(sys.argv)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as home, open_services(AppPaths(Path(home))) as services:
+        apply_theme(app, Theme.LIGHT)
+        if only == "import":
+            return [shoot_import(app, services, target)]
         scratchpad = services.gpts.get("Scratchpad")
         helper = services.gpts.create(
             "Code Helper", scratchpad.model_sha256, instructions="Answer with one sentence and a Python code block.",
@@ -125,6 +196,7 @@ def render(target: Path) -> list[Path]:
         window.close()
         if translator is not None:
             app.removeTranslator(translator)
+        written.append(shoot_import(app, services, target))
         window.jobs.cancel_all()
         QThreadPool.globalInstance().waitForDone(30_000)
         written += knowledge_shots(app, services, scratchpad.model_sha256, Path(home), target)
@@ -185,5 +257,6 @@ def knowledge_shots(app: QApplication, services: Services, model_sha256: str, ho
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    for written_path in render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
+    for written_path in render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"),
+                               sys.argv[2] if len(sys.argv) > 2 else None):
         log.info("wrote %s", written_path)

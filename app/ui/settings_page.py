@@ -1,4 +1,5 @@
-"""Settings: engine, hub, the local API, appearance and the data folder, in the words a person uses.
+"""Settings: engine, hub, the local API, appearance, importing from other apps and the data folder,
+in the words a person uses.
 
 Engine devices come from a short-lived engine process, so they are asked for in a Job. Save checks
 every value the way the catalog will (``Settings.updated``) and shows a refused value's sentence next
@@ -32,6 +33,7 @@ from app.services.secrets import HF_TOKEN, redact
 from app.ui.api_control import ApiControl
 from app.ui.api_section import ApiSection
 from app.ui.i18n import LANGUAGES
+from app.ui.import_panel import ImportPanel
 from app.ui.jobs import Job, Jobs
 from app.ui.widgets import error_label
 
@@ -75,8 +77,9 @@ class SettingsPage(QWidget):
         body = QWidget()
         sections = QVBoxLayout(body)
         self.api_section = ApiSection(services, jobs, self.api)
+        self.imports = ImportPanel(services, jobs)
         for section in (self._engine_section(), self._hub_section(), self.api_section, self._appearance_section(),
-                        self._data_section()):
+                        self.imports, self._data_section()):
             sections.addWidget(section)
         sections.addStretch(1)
         scroll = QScrollArea()
