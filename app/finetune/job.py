@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -132,6 +134,23 @@ class RunFolder:
         self.cancel_flag = self.path / "cancel"
         self.adapter = self.path / "adapter.gguf"
         self.peft = self.path / "peft"
+        self.base = self.path / "base.gguf"
+
+    def link_base(self, model_file: Path) -> Path:
+        """``base.gguf`` in the folder, naming the stored model: transformers reads a GGUF only by that suffix.
+
+        A symbolic link, else a hard link (the store and the runs share the data folder), else a copy.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.base.unlink(missing_ok=True)
+        try:
+            self.base.symlink_to(Path(model_file).resolve())
+        except OSError:
+            try:
+                os.link(model_file, self.base)
+            except OSError:
+                shutil.copyfile(model_file, self.base)
+        return self.base
 
     def write(self, spec: RunSpec, train: Sequence[Tokenized], validation: Sequence[Tokenized]) -> None:
         self.path.mkdir(parents=True, exist_ok=True)

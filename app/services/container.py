@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.services.chat import ChatService
     from app.services.drafting import GPTDrafter
     from app.services.engines import EnginePool
+    from app.services.finetune import FinetuneService
     from app.services.gpt_package import GPTPackages
     from app.services.gpts import GPTLibrary
     from app.services.history import History
@@ -117,6 +118,15 @@ class Services:
         from app.services.chat import ChatService  # noqa: PLC0415
 
         return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings)
+
+    @_Built
+    def finetune(self) -> FinetuneService:
+        from app.engine.client import EngineClient  # noqa: PLC0415
+        from app.finetune.base import available_memory  # noqa: PLC0415
+        from app.services.finetune import FinetuneService  # noqa: PLC0415
+
+        return FinetuneService(self.catalog, self.models, self.paths, self.catalog.load_settings, EngineClient,
+                               available_memory)
 
     @_Built
     def drafter(self) -> GPTDrafter:

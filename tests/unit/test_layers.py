@@ -16,9 +16,10 @@ ALLOWED = {
     "ggufcheck": {"core"},
     "catalog": {"core", "manifest"},
     "engine": {"core"},
+    "finetune": {"core", "engine"},
     "hub": {"core", "manifest"},
-    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub"},
-    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui"},
+    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "finetune"},
+    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui", "finetune"},
     "ui": {"core", "services"},
 }
 
