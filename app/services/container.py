@@ -125,8 +125,8 @@ class Services:
         from app.finetune.base import available_memory  # noqa: PLC0415
         from app.services.finetune import FinetuneService  # noqa: PLC0415
 
-        return FinetuneService(self.catalog, self.models, self.paths, self.catalog.load_settings, EngineClient,
-                               available_memory)
+        return FinetuneService(self.catalog, self.models, self.gpts, self.paths, self.catalog.load_settings,
+                               EngineClient, available_memory)
 
     @_Built
     def drafter(self) -> GPTDrafter:

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.catalog import Catalog
-from app.core.entities import ModelFile
+from app.core.entities import GPT, ModelFile
 from app.core.errors import InvalidInput
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.finetune.base import BaseCheck, check_base, estimate_seconds, missing_packages, require_extra
 from app.finetune.data import DataReport
 from app.finetune.job import FinetuneJob, RunFolder, RunSpec, TrainingEvent, TrainingOptions
+from app.services.gpts import GPTLibrary
 from app.services.models import ModelLibrary
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class Evaluation:
 class FinetuneService:
     catalog: Catalog
     models: ModelLibrary
+    gpts: GPTLibrary
     paths: AppPaths
     settings: Callable[[], Settings]
     engine: Callable[[], EngineClient]
@@ -158,6 +160,25 @@ class FinetuneService:
         if not folder.adapter.is_file():
             raise InvalidInput("This run has no adapter yet; train it to the end first.")
         return self.models.import_gguf(folder.adapter, mode=ImportMode.COPY, name=name)
+
+    def attach(self, gpt_key: str, folder: RunFolder, *, scale: float = 1.0, note: str = "") -> GPT:
+        """Make the run's adapter part of a saved GPT, as a new version (its base must be the GPT's model)."""
+        gpt = self.gpts.get(gpt_key)
+        base = Path(folder.spec().base_path).resolve()
+        if base != self.models.file_of(self.models.get(gpt.model_sha256)).resolve():
+            raise InvalidInput(f"This adapter was trained on another model than {gpt.name!r} uses; fine-tune "
+                               "that GPT's own model.")
+        adapter = self.install_adapter(folder, f"{gpt.name} LoRA")
+        return self.gpts.edit(gpt.id, adapter=adapter.sha256, adapter_scale=scale,
+                              changelog=note or "Fine-tuned adapter")
+
+    def resumable_run(self, model_key: str) -> RunFolder | None:
+        """The newest run of this model that stopped before its end (cancelled or crashed), if any."""
+        base = self.models.file_of(self.models.get(model_key)).resolve()
+        for folder in self.runs():
+            if folder.resumable and Path(folder.spec().base_path).resolve() == base:
+                return folder
+        return None
 
 
 def _cores() -> int:

@@ -5,19 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from app.services.container import Services
+from app.core.paths import AppPaths
+from app.services.container import open_services
 from app.services.finetune import TrainingEvent
 from tests.integration.finetune.conftest import FAST
 from tests.support.tiny_gguf import CHATML_TEMPLATE, write_tiny_llama
 
 
 def test_cancel_then_resume_continues_from_the_checkpoint(tmp_path: Path, tiny_chats: Path):
-    from app.core.paths import AppPaths
-    from app.services.container import open_services
-
     base = write_tiny_llama(tmp_path / "tiny.gguf", chat_template=CHATML_TEMPLATE, context_length=512)
     with open_services(AppPaths(tmp_path / "home"), install_starter=False) as services:
-        services: Services
         model = services.models.import_gguf(base)
         prepared = services.finetune.prepare(model.sha256, tiny_chats, replace(FAST, max_steps=10, checkpoint_every=4))
         job = services.finetune.job(prepared.folder)
