@@ -127,6 +127,13 @@ class FinetuneService:
             return []
         return [RunFolder(p) for p in sorted(self.runs_folder.iterdir(), reverse=True) if (p / "options.json").is_file()]
 
+    def discard(self, folder: RunFolder) -> None:
+        """Remove a run folder (one that was checked and then replaced, or is no longer wanted)."""
+        import shutil  # noqa: PLC0415
+
+        if folder.path.resolve().parent == self.runs_folder.resolve():
+            shutil.rmtree(folder.path, ignore_errors=True)
+
     def evaluate(self, folder: RunFolder) -> Evaluation:
         """Validation perplexity through llama.cpp, base alone then base + adapter (the GPU as the settings say)."""
         from app.engine.protocol import LoadSpec, ScoreRequest  # noqa: PLC0415 - the engine's types, when used
