@@ -10,13 +10,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from tests.gui.test_wizard import fill_basics, go_next, jobs, make_wizard, model, services  # noqa: F401 - fixtures
+from tests.gui.test_wizard import fill_basics, go_next, jobs, make_wizard, model, services
 from tests.support.finetune_data import write_colour_chats
+
+FIXTURES = (jobs, make_wizard, model, services)
+"""The wizard tests' fixtures, used here by name."""
 
 TRAIN_TIMEOUT_MS = 240_000
 
 
-def test_without_the_extra_the_step_explains_how_to_install_it(qtbot, services, make_wizard, monkeypatch):  # noqa: F811
+def test_without_the_extra_the_step_explains_how_to_install_it(qtbot, services, make_wizard, monkeypatch):
     monkeypatch.setattr(services.finetune, "missing_packages", lambda: ["torch", "peft"])
     wizard = make_wizard()
     fill_basics(qtbot, wizard)
@@ -29,7 +32,7 @@ def test_without_the_extra_the_step_explains_how_to_install_it(qtbot, services, 
     assert wizard.currentPage() is wizard.test_page
 
 
-def test_train_cancel_resume_evaluate_and_save_the_adapter_with_the_gpt(qtbot, services, make_wizard, model,  # noqa: F811
+def test_train_cancel_resume_evaluate_and_save_the_adapter_with_the_gpt(qtbot, services, make_wizard, model,
                                                                          tmp_path: Path):
     pytest.importorskip("peft")
     wizard = make_wizard()
