@@ -34,6 +34,7 @@ MODULES = (
     "bench.gui_stall",
     "bench.cold_start",
     "bench.memory",
+    "bench.finetune",
     "bench.bundle",
 )
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

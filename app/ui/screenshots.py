@@ -3,7 +3,9 @@
 Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
 new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
-Settings, in the light and dark themes, and the chat again in Chinese.
+Settings, in the light and dark themes, and the chat again in Chinese; and the wizard's Fine-tune step
+after a real (short) training run of the starter model on part of the bundled example chats, or, without
+the ``finetune`` extra, the step explaining how to install it.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.core.entities import ChatMessage, GenerationParams, Role
-from app.core.paths import AppPaths
+from app.core.entities import GPT, ChatMessage, GenerationParams, Role
+from app.core.paths import AppPaths, resources_dir
 from app.core.settings import Theme
 from app.services.container import Services, open_services
 from app.ui.i18n import install_translator
@@ -72,6 +75,45 @@ def shoot(app: QApplication, window: MainWindow, target: Path, suffix: str) -> l
     return written
 
 
+def wait_until(app: QApplication, done: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def finetune_step(app: QApplication, window: MainWindow, gpt: GPT, target: Path) -> Path:
+    """The wizard's Fine-tune step on ``gpt`` after training on the first 40 example chats (one epoch)."""
+    from app.ui.wizard import GPTWizard  # noqa: PLC0415 - with this picture only
+
+    wizard = GPTWizard(window.services, window.jobs, gpt, parent=window)
+    wizard.resize(*SIZE)
+    wizard.show()
+    page = wizard.finetune_page
+    wizard.go_to(page)
+    settle(app)
+    if page.available:
+        lines = (resources_dir() / "finetune" / "example.jsonl").read_text(encoding="utf-8").splitlines()
+        sample = target.parent / ".finetune-sample.jsonl"
+        sample.write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+        try:
+            page.epochs.setValue(1)
+            page.max_length.setValue(128)
+            page.learning_rate.setValue(0.0005)
+            page.recheck.stop()
+            page.set_data(sample)
+            wait_until(app, lambda: page.job is None and page.prepared is not None, 300)
+            page.start()
+            wait_until(app, lambda: page.job is None, 900)
+        finally:
+            sample.unlink(missing_ok=True)
+        page.data_path.setText("example.jsonl")
+    settle(app)
+    path = target / "wizard-finetune-light.png"
+    wizard.grab().save(str(path))
+    wizard.reject()
+    return path
+
+
 def _grab(window: MainWindow, path: Path) -> Path:
     window.grab().save(str(path))
     return path
@@ -107,6 +149,9 @@ def render(target: Path) -> list[Path]:
             window.dismiss_welcome()  # the light set shows the first-start welcome; the dark set does not
             window.close()
         apply_theme(app, Theme.LIGHT)
+        window = make_window(services)
+        written.append(finetune_step(app, window, helper, target))
+        window.close()
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")
