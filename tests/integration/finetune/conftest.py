@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("peft")
-
-from app.core.paths import AppPaths  # noqa: E402 - after the extra's check
-from app.services.container import Services, open_services  # noqa: E402
-from app.services.finetune import Evaluation, PreparedRun, TrainingEvent, TrainingOptions  # noqa: E402
-from tests.support.finetune_data import write_colour_chats  # noqa: E402
-from tests.support.tiny_gguf import CHATML_TEMPLATE, write_tiny_llama  # noqa: E402
+from app.core.paths import AppPaths
+from app.services.container import Services, open_services
+from app.services.finetune import Evaluation, PreparedRun, TrainingEvent, TrainingOptions
+from tests.support.finetune_data import write_colour_chats
+from tests.support.tiny_gguf import CHATML_TEMPLATE, write_tiny_llama
 
 #: Large steps for a tiny model: the loss must visibly fall within a few dozen steps.
 FAST = TrainingOptions(rank=4, alpha=8.0, dropout=0.0, learning_rate=1e-2, epochs=3, batch_size=4, max_length=64,

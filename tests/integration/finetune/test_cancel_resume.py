@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from app.core.paths import AppPaths
+from app.finetune.base import missing_packages
 from app.services.container import open_services
 from app.services.finetune import TrainingEvent
 from tests.integration.finetune.conftest import FAST
 from tests.support.tiny_gguf import CHATML_TEMPLATE, write_tiny_llama
+
+pytestmark = pytest.mark.skipif(bool(missing_packages()), reason="needs the finetune extra (torch, transformers, peft)")
 
 
 def test_cancel_then_resume_continues_from_the_checkpoint(tmp_path: Path, tiny_chats: Path):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.cli.main import main
+from app.finetune.base import missing_packages
+
+pytestmark = pytest.mark.skipif(bool(missing_packages()), reason="needs the finetune extra (torch, transformers, peft)")
 
 
 def test_finetune_trains_evaluates_and_saves_the_adapter_into_the_gpt(capsys, tiny_model: Path, tiny_chats: Path):

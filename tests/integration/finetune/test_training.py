@@ -14,12 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from app.core.settings import GpuMode, GpuOffload
 from app.engine.client import EngineClient
 from app.engine.protocol import LoadSpec, ScoreRequest
+from app.finetune.base import missing_packages
 from app.services.finetune import RunFolder
 from tests.integration.finetune.conftest import TrainedRun
+
+pytestmark = pytest.mark.skipif(bool(missing_packages()), reason="needs the finetune extra (torch, transformers, peft)")
+
 
 LOGIT_TOLERANCE = 5e-3
 
