@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,starter]'
+	$(PY) -m pip install --quiet -e '.[dev,starter,finetune]'
 	touch $(STAMP)
 
 run: $(STAMP)

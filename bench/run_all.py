@@ -35,6 +35,7 @@ MODULES = (
     "bench.gui_stall",
     "bench.cold_start",
     "bench.memory",
+    "bench.finetune",
     "bench.bundle",
     "bench.api",
 )

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 from app import __version__
-from app.cli import api_commands, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands, store_commands
+from app.cli import (
+    api_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands, store_commands,
+)
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
 from app.cli.output import Output, human_count, human_size
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             return import_commands.run_history(args, services, out)
         handler = {
             "info": _info, "models": _models, "gpts": _gpts, "chat": _chat, "history": _history,
-            "settings": _settings,
+            "settings": _settings, "finetune": finetune_command.run,
         }[args.command]
         return handler(args, services, out)
 

@@ -35,7 +35,8 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (  # noqa: PLC0415 - see the module docstring
-        api_commands, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands, store_commands,
+        api_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands,
+        store_commands,
     )
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     store_commands.add_parsers(sub, _json)
     knowledge_commands.add_parsers(sub, _json)
     api_commands.add_parsers(sub, _json)
+    finetune_command.add_parser(sub, _json)
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)

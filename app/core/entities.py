@@ -261,6 +261,22 @@ class LoadedModel:
     notices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ScoreResult:
+    """How well a model predicted given tokens: summed negative log-likelihood over ``tokens`` positions."""
+
+    nll: float
+    tokens: int
+    logits: tuple[list[list[float]], ...] | None = None
+    """Every position's logits per sequence, when asked for (small vocabularies only: n_vocab floats each)."""
+
+    @property
+    def perplexity(self) -> float:
+        import math  # noqa: PLC0415 - a property a few callers read
+
+        return math.exp(self.nll / self.tokens) if self.tokens else float("nan")
+
+
 # --- store and hub ---------------------------------------------------------------------------------
 
 

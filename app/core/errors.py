@@ -93,3 +93,19 @@ class EngineCrashed(EngineError):
 
 class CatalogError(KnownError):
     """The local catalog database cannot be opened or is damaged."""
+
+
+class BadTrainingData(InvalidInput):
+    """A fine-tuning data file has records that cannot be trained on; each problem names its line."""
+
+    def __init__(self, source: object, problems: Sequence[tuple[int, str]]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        listed = "; ".join(f"line {line}: {rule}" for line, rule in self.problems[:10])
+        more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
+        super().__init__(f"{source} cannot be used for fine-tuning: {listed}{more}. Fix these lines and load "
+                         "the file again.")
+
+
+class FinetuneUnavailable(KnownError):
+    """Fine-tuning needs an optional extra (torch, transformers, peft), or a base it cannot train."""

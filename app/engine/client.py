@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from app.core.entities import ChatChunk, ChatResult, EngineInfo, LoadedModel
+from app.core.entities import ChatChunk, ChatResult, EngineInfo, LoadedModel, ScoreResult
 from app.core.errors import EngineCrashed, EngineError
-from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, WorkerError
+from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -132,6 +132,12 @@ class EngineClient:
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         return self._simple(Ask.EMBED, EmbedRequest(tuple(texts)), Reply.EMBEDDINGS)
+
+    def score(self, request: ScoreRequest) -> ScoreResult:
+        """Negative log-likelihood of token sequences under the loaded model (and adapter); cancellable."""
+        with self._lock:
+            self._cancel.value = 0
+            return self._simple(Ask.SCORE, request, Reply.SCORED)
 
     def chat(self, request: ChatRequest) -> Iterator[ChatChunk | ChatResult]:
         """Stream a reply: text chunks, then one :class:`ChatResult`. Breaking out early cancels it."""

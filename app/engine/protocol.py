@@ -54,6 +54,15 @@ class EmbedRequest:
     texts: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ScoreRequest:
+    """Token sequences to score (see :mod:`app.engine.scoring`); ``targets[i][j]``: count token j of sequence i."""
+
+    sequences: tuple[tuple[int, ...], ...]
+    targets: tuple[tuple[bool, ...], ...]
+    logits: bool = False
+
+
 class Ask(enum.Enum):
     LOAD = "load"
     CHAT = "chat"
@@ -61,6 +70,7 @@ class Ask(enum.Enum):
     INFO = "info"
     UNLOAD = "unload"
     FORGET = "forget"
+    SCORE = "score"
     STOP = "stop"
 
 
@@ -73,6 +83,7 @@ class Reply(enum.Enum):
     INFO = "info"
     UNLOADED = "unloaded"
     FORGOTTEN = "forgotten"
+    SCORED = "scored"
     ERROR = "error"
 
 

@@ -26,12 +26,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from app.core.entities import ChatChunk, ChatMessage, ChatResult, EngineInfo, FinishReason, LoadedModel, Role
+from app.core.entities import (
+    ChatChunk, ChatMessage, ChatResult, EngineInfo, FinishReason, LoadedModel, Role, ScoreResult,
+)
 from app.core.errors import EngineError, KnownError
 from app.core.settings import GpuMode
 from app.engine import devices
 from app.engine.lora import LoraAdapter
-from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, WorkerError
+from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
 from app.engine.session import Session
 from app.engine.stops import StopScanner
 from app.engine.templates import render_chat
@@ -91,6 +93,8 @@ class _Worker:
             self.chat(payload, send)
         elif ask is Ask.EMBED:
             send(Reply.EMBEDDINGS, self.embed(payload))
+        elif ask is Ask.SCORE:
+            send(Reply.SCORED, self.score(payload))
         elif ask is Ask.INFO:
             send(Reply.INFO, self.info())
         elif ask is Ask.UNLOAD:
@@ -236,6 +240,14 @@ class _Worker:
         if self._session is not None:
             self._session.forget()  # embedding cleared the KV cache under the session's feet
         return [_pooled(v) for v in vectors]
+
+    def score(self, request: ScoreRequest) -> ScoreResult:
+        from app.engine.scoring import score  # noqa: PLC0415 - numpy work only fine-tuning asks for
+
+        llm = self._require()
+        if self._session is not None:
+            self._session.forget()  # scoring uses the cache from empty and leaves it so
+        return score(self._lib, llm, request, self._cancel)
 
     def chat(self, request: ChatRequest, send: Send) -> None:
         llm = self._require()

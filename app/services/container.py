@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.services.chat import ChatService
     from app.services.drafting import GPTDrafter
     from app.services.engines import EnginePool
+    from app.services.finetune import FinetuneService
     from app.services.gpt_package import GPTPackages
     from app.services.gpts import GPTLibrary
     from app.services.history import History
@@ -148,6 +149,15 @@ class Services:
         from app.services.knowledge import KnowledgeService  # noqa: PLC0415
         return KnowledgeService(self.catalog, self.paths, self.models, self.gpts, self.catalog.load_settings,
                                 install_model=lambda *args, **kwargs: self.installer.install_model(*args, **kwargs))
+
+    @_Built
+    def finetune(self) -> FinetuneService:
+        from app.engine.client import EngineClient  # noqa: PLC0415
+        from app.finetune.base import available_memory  # noqa: PLC0415
+        from app.services.finetune import FinetuneService  # noqa: PLC0415
+
+        return FinetuneService(self.catalog, self.models, self.gpts, self.paths, self.catalog.load_settings,
+                               EngineClient, available_memory)
 
     @_Built
     def drafter(self) -> GPTDrafter:

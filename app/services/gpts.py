@@ -56,11 +56,13 @@ class GPTLibrary:
                description: str = "", examples: Sequence[ChatMessage] = (), params: GenerationParams | None = None,
                source: GPTSource = GPTSource.CUSTOM, gpt_id: str | None = None, category: str = "",
                tags: Sequence[str] = (), chat_template: str | None = None, icon: Path | None = None,
-               knowledge: Sequence[Path | GPTFile] = ()) -> GPT:
+               knowledge: Sequence[Path | GPTFile] = (), adapter: str | None = None,
+               adapter_scale: float = 1.0) -> GPT:
         """Make a GPT from an installed model; the name must be new on this machine.
 
         ``icon`` and ``knowledge`` are files to copy into the store (as :meth:`edit` takes them), so a
         GPT made with them in one go (the wizard) starts at 0.1.0 instead of needing a second version.
+        ``adapter`` is an installed LoRA adapter (a sha256, prefix or name) trained on ``model_key``.
         """
         name = name.strip()
         if not name or len(name) > MAX_NAME:
@@ -78,7 +80,9 @@ class GPTLibrary:
         gpt = GPT(id=gpt_id, name=name, model_sha256=model.sha256, description=description,
                   instructions=instructions, starters=starters, examples=tuple(examples),
                   params=params or GenerationParams(), source=source, category=category, tags=_clean_list(tags),
-                  chat_template=chat_template or None)
+                  chat_template=chat_template or None,
+                  adapter_sha256=self.catalog.get_model(adapter).sha256 if adapter else None,
+                  adapter_scale=float(adapter_scale))
         files = {key: value for key, value in (("icon", icon), ("knowledge", tuple(knowledge))) if value}
         with self._staging(files) as staging:
             gpt, staged = self._apply(gpt, files, staging)

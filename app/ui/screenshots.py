@@ -5,7 +5,9 @@ new user sees: the store (list and detail), a chat whose reply was really stream
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
 Settings, in the light and dark themes, the chat again in Chinese, and Settings ▸ Import after a scan
 (``python -m app.ui.screenshots DIR import`` renders only that one); then a GPT with knowledge files:
-its reply with cited sources, an opened citation, and the wizard's Knowledge step.
+its reply with cited sources, an opened citation, and the wizard's Knowledge step; and the wizard's
+Fine-tune step with the bundled example chats checked (or, without the ``finetune`` extra, explaining
+how to install it).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
-from app.core.entities import ChatMessage, GenerationParams, Role
-from app.core.paths import AppPaths
+from app.core.entities import GPT, ChatMessage, GenerationParams, Role
+from app.core.paths import AppPaths, resources_dir
 from app.core.settings import Theme
 from app.services.container import Services, open_services
 from app.ui.i18n import install_translator
@@ -82,6 +85,39 @@ def shoot(app: QApplication, window: MainWindow, target: Path, suffix: str) -> l
             written.append(_grab(window, target / f"store-detail-{suffix}.png"))
             window.pages["store"].show_list()
     return written
+
+
+def wait_until(app: QApplication, done: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def finetune_step(app: QApplication, window: MainWindow, gpt: GPT, target: Path) -> Path:
+    """The wizard's Fine-tune step on ``gpt`` with the bundled example chats checked: the report and the estimate.
+
+    Training the starter model takes minutes on a small CPU, so the picture stops before Start; without the
+    ``finetune`` extra it shows the step's install hint instead.
+    """
+    from app.ui.wizard import GPTWizard  # noqa: PLC0415 - with this picture only
+
+    wizard = GPTWizard(window.services, window.jobs, gpt, parent=window)
+    wizard.resize(*SIZE)
+    wizard.show()
+    page = wizard.finetune_page
+    wizard.go_to(page)
+    settle(app)
+    if page.available:
+        page.epochs.setValue(1)
+        page.max_length.setValue(128)
+        page.recheck.stop()
+        page.set_data(resources_dir() / "finetune" / "example.jsonl")
+        wait_until(app, lambda: page.job is None and (page.prepared is not None or page.report_error.isVisible()), 600)
+    settle(app)
+    path = target / "wizard-finetune-light.png"
+    wizard.grab().save(str(path))
+    wizard.reject()
+    return path
 
 
 def _grab(window: QWidget, path: Path) -> Path:
@@ -187,6 +223,9 @@ def render(target: Path, only: str | None = None) -> list[Path]:
             window.dismiss_welcome()  # the light set shows the first-start welcome; the dark set does not
             window.close()
         apply_theme(app, Theme.LIGHT)
+        window = make_window(services)
+        written.append(finetune_step(app, window, helper, target))
+        window.close()
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")

@@ -716,19 +716,261 @@
     </message>
 </context>
 <context>
+    <name>FinetunePage</name>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="49"/>
+        <source>Fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="50"/>
+        <source>Teach the model your own examples with a LoRA adapter (optional; skip with Next).</source>
+        <translation>用 LoRA 适配器让模型学习你自己的示例（可选；点“下一步”跳过）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="70"/>
+        <source>JSONL chats or prompt/completion, CSV question/answer, or text</source>
+        <translation>JSONL 对话或 prompt/completion、CSV 问题/答案，或纯文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="71"/>
+        <source>Training data file</source>
+        <translation>训练数据文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="72"/>
+        <source>Choose data…</source>
+        <translation>选择数据…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="82"/>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="82"/>
+        <source>LoRA rank</source>
+        <translation>LoRA 秩</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="83"/>
+        <source>Max length</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="83"/>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="94"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="333"/>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="96"/>
+        <source>Cancel training</source>
+        <translation>取消训练</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="99"/>
+        <source>Training progress</source>
+        <translation>训练进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="105"/>
+        <source>Use the adapter in this GPT</source>
+        <translation>在此 GPT 中使用该适配器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="109"/>
+        <source>This GPT already has an adapter; training a new one replaces it if you choose to use it.</source>
+        <translation>此 GPT 已有一个适配器；如果你选择使用新训练的适配器，它将替换旧的。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="115"/>
+        <source>&amp;Data:</source>
+        <translation>数据(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="116"/>
+        <source>Options:</source>
+        <translation>选项：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="116"/>
+        <source>epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="116"/>
+        <source>rank</source>
+        <translation>秩</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="117"/>
+        <source>max length</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="118"/>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="142"/>
+        <source>Fine-tuning needs {0}, which are not installed. Install them with
+
+    {1}
+
+then restart GPT Shelf. You can skip this step; the rest of the GPT works without it.</source>
+        <translation>微调需要 {0}，但它们尚未安装。请用以下命令安装：
+
+    {1}
+
+然后重新启动 GPT Shelf。你可以跳过这一步；GPT 的其余部分不需要它也能正常工作。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="156"/>
+        <source>Choose training data</source>
+        <translation>选择训练数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="157"/>
+        <source>Training data ({0});;All files (*)</source>
+        <translation>训练数据 ({0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="184"/>
+        <source>Choose the model on the Model step first.</source>
+        <translation>请先在“模型”步骤中选择模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="192"/>
+        <source>Checking the data…</source>
+        <translation>正在检查数据…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="201"/>
+        <source>{0}: {1} examples ({2} to train, {3} to validate), {4} tokens, {5} of them trained; the longest has {6}.</source>
+        <translation>{0}：{1} 个示例（{2} 个用于训练，{3} 个用于验证），共 {4} 个词元，其中 {5} 个参与训练；最长的有 {6} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="205"/>
+        <source>{0} examples are longer than the max length and are cut.</source>
+        <translation>{0} 个示例超过最大长度，已被截断。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="206"/>
+        <source>{0} steps, about {1}; training needs about {2} of memory ({3} available).</source>
+        <translation>{0} 步，大约 {1}；训练约需 {2} 内存（可用 {3}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="221"/>
+        <source>GPT</source>
+        <translation>GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="224"/>
+        <source>Resuming from the last checkpoint…</source>
+        <translation>正在从上一个检查点继续…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="226"/>
+        <source>Loading the model for training…</source>
+        <translation>正在加载模型以进行训练…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="253"/>
+        <source>Measuring perplexity through llama.cpp, without and with the adapter…</source>
+        <translation>正在通过 llama.cpp 测量不带和带适配器的困惑度…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="260"/>
+        <source>Step {0} of {1}</source>
+        <translation>第 {0} 步，共 {1} 步</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="261"/>
+        <source>loss {0:.3f}</source>
+        <translation>损失 {0:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="263"/>
+        <source>validation {0:.3f}</source>
+        <translation>验证 {0:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="264"/>
+        <source>{0:.0f} tokens/s</source>
+        <translation>{0:.0f} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="265"/>
+        <source>about {0} left</source>
+        <translation>约剩 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="272"/>
+        <source>Cancelled at step {0}; Resume continues from there.</source>
+        <translation>已在第 {0} 步取消；“继续训练”会从那里接着进行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="281"/>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="282"/>
+        <source>Validation perplexity through llama.cpp: {0:.2f} without the adapter, {1:.2f} with it ({2} tokens). Lower is better; try it on the Test step.</source>
+        <translation>通过 llama.cpp 测得的验证困惑度：不带适配器 {0:.2f}，带适配器 {1:.2f}（{2} 个词元）。越低越好；可在“测试”步骤中试用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="295"/>
+        <source>Cancelling after this step…</source>
+        <translation>将在本步结束后取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="333"/>
+        <source>Resume training</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="342"/>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="344"/>
+        <source>{0} min</source>
+        <translation>{0} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="345"/>
+        <source>{0} h</source>
+        <translation>{0} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="354"/>
+        <source>Training is running; wait for it or cancel it first.</source>
+        <translation>训练正在进行；请等待完成或先取消。</translation>
+    </message>
+</context>
+<context>
     <name>GPTWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="58"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="59"/>
         <source>Edit {0}</source>
         <translation>编辑 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="58"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="59"/>
         <source>New GPT</source>
         <translation>新建 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="61"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="62"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1393,6 +1635,39 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <location filename="../../app/ui/library_page.py" line="401"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>LossChart</name>
+    <message>
+        <location filename="../../app/ui/wizard/loss_chart.py" line="28"/>
+        <source>Loss curve</source>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/loss_chart.py" line="45"/>
+        <source>Step {0} of {1}</source>
+        <translation>第 {0} 步，共 {1} 步</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/loss_chart.py" line="60"/>
+        <source>The loss appears here while training.</source>
+        <translation>训练时损失曲线会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/loss_chart.py" line="76"/>
+        <source>step {0}</source>
+        <translation>第 {0} 步</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/loss_chart.py" line="90"/>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/loss_chart.py" line="90"/>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
     </message>
 </context>
 <context>

@@ -159,6 +159,10 @@ def test_a_new_gpt_goes_through_every_step_is_tested_unsaved_and_saved(qtbot, se
     assert "the model's own template" in page.preview_title.text() and page.preview_warning.isHidden()
     go_next(qtbot, wizard)
 
+    # Fine-tune: optional, skipped here (tests/gui/test_wizard_finetune.py trains).
+    assert wizard.currentPage() is wizard.finetune_page
+    go_next(qtbot, wizard)
+
     # Test: a live chat with the draft, nothing saved; a starter chip sends too.
     page = wizard.test_page
     assert page.instructions.toPlainText() == "You are a pirate. Today is {date}"
@@ -279,6 +283,7 @@ def test_each_step_shows_what_is_wrong_and_blocks_next(qtbot, services, make_wiz
     assert next_button(wizard).isEnabled()
     assert wizard.draft().params.stop == ("\n\n",)
     go_next(qtbot, wizard)
+    go_next(qtbot, wizard)  # past the optional Fine-tune step
 
     # A problem left on an earlier step is named on the Test step, which will not chat with it.
     basics.name.setText("")

@@ -16,11 +16,12 @@ ALLOWED = {
     "ggufcheck": {"core"},
     "catalog": {"core", "manifest"},
     "engine": {"core"},
+    "finetune": {"core", "engine"},
     "hub": {"core", "manifest"},
     "knowledge": {"core", "catalog", "engine"},
-    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "knowledge"},
+    "services": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "knowledge", "finetune"},
     "server": {"core", "manifest", "catalog", "engine", "ggufcheck", "hub", "services"},
-    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui", "server"},
+    "cli": {"core", "services", "engine", "ggufcheck", "catalog", "manifest", "hub", "ui", "server", "finetune"},
     "ui": {"core", "services", "server"},
 }
 

@@ -1,6 +1,6 @@
 """The GPT wizard: make a GPT step by step, or change one, and try it before it is saved.
 
-Basics → Model → Instructions → Knowledge → Parameters → Test → Save (a new GPT's Basics step can also
+Basics → Model → Instructions → Knowledge → Parameters → Fine-tune → Test → Save (a new GPT's Basics step can also
 have a model draft the whole GPT from a description). The steps edit one *draft*
 (a :class:`GPT` that exists only here); after every change the wizard asks the services what is wrong
 with it (:meth:`GPTLibrary.check`, the manifest's own rules), and each step shows the problems of its
@@ -25,6 +25,7 @@ from app.services.drafting import Draft
 from app.ui.jobs import Job, Jobs
 from app.ui.wizard.basics import BasicsPage
 from app.ui.wizard.common import DraftPage
+from app.ui.wizard.finetune_page import FinetunePage
 from app.ui.wizard.instructions import InstructionsPage
 from app.ui.wizard.knowledge import KnowledgePage
 from app.ui.wizard.model_page import ModelPage
@@ -66,10 +67,11 @@ class GPTWizard(QWizard):
         self.instructions = InstructionsPage(self)
         self.knowledge = KnowledgePage(self)
         self.parameters = ParametersPage(self)
+        self.finetune_page = FinetunePage(self)
         self.test_page = TestPage(self)
         self.save_page = SavePage(self)
         self.steps: list[DraftPage] = [self.basics, self.model_page, self.instructions, self.knowledge,
-                                       self.parameters, self.test_page, self.save_page]
+                                       self.parameters, self.finetune_page, self.test_page, self.save_page]
         for page in self.steps:
             self.addPage(page)
         self.currentIdChanged.connect(self._on_step_changed)
@@ -170,7 +172,8 @@ class GPTWizard(QWizard):
         icon, knowledge = self.icon_value(), self.knowledge_items()
         fields = {"instructions": draft.instructions, "starters": draft.starters, "description": draft.description,
                   "examples": draft.examples, "params": draft.params, "category": draft.category,
-                  "tags": draft.tags, "chat_template": draft.chat_template}
+                  "tags": draft.tags, "chat_template": draft.chat_template, "adapter": draft.adapter_sha256,
+                  "adapter_scale": draft.adapter_scale}
         if self.original is not None:
             gpt_id, note = self.original.id, self.save_page.note()
             return lambda _report, _cancel: gpts.edit(gpt_id, changelog=note, name=draft.name,
@@ -211,6 +214,7 @@ class GPTWizard(QWizard):
     def done(self, result: int) -> None:
         """However the wizard closes, a test reply still streaming, or a draft being written, is stopped."""
         self.test_page.stop()
+        self.finetune_page.stop()
         if self.basics.draft_box is not None:
             self.basics.draft_box.stop()
         super().done(result)
