@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.catalog import Catalog
 from app.core.entities import (
@@ -25,6 +26,11 @@ from app.engine.client import EngineClient
 from app.engine.protocol import ChatRequest, LoadSpec
 from app.services.engines import EnginePool
 from app.services.models import ModelLibrary
+
+if TYPE_CHECKING:
+    from app.core.remote import Placement
+    from app.engine.remote import RemoteClient
+    from app.services.remote_engines import RemoteEngines
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,8 @@ class ChatService:
     engines: EnginePool
     settings: Callable[[], Settings]
     checkpoint_seconds: float = 1.0
+    remote: RemoteEngines | None = None
+    """Remote engines; a GPT placed on one is answered there (see :meth:`placement_of`)."""
 
     def send(self, gpt_key: str, text: str, *, conversation_id: int | None = None) -> ReplyStream:
         """Commit the person's message and return the reply stream (iterate it to generate)."""
@@ -102,12 +110,19 @@ class ChatService:
         for turn in turns:
             if turn.content.strip():
                 _append_merged(messages, pinned, turn)
-        return PreviewStream(self, gpt, (tuple(messages), pinned), session=session, grammar=grammar)
+        # A grammar-held reply (drafting) needs this computer's engine; a test chat runs where the GPT runs.
+        placement = self.placement_of(gpt) if grammar is None else None
+        return PreviewStream(self, gpt, (tuple(messages), pinned), placement=placement, session=session,
+                             grammar=grammar)
 
     def _reply(self, gpt: GPT, conversation: Conversation, history: list[Message], user: Message) -> ReplyStream:
         reply = self.catalog.add_message(conversation.id, Role.ASSISTANT, "", status=MessageStatus.STREAMING)
-        return ReplyStream(self, gpt, _prompt(gpt, history, user.content), conversation=conversation,
-                           user_message=user, reply_message=reply)
+        return ReplyStream(self, gpt, _prompt(gpt, history, user.content), placement=self.placement_of(gpt),
+                           conversation=conversation, user_message=user, reply_message=reply)
+
+    def placement_of(self, gpt: GPT) -> Placement | None:
+        """The remote engine and model the person chose for this GPT; None: it runs on this computer."""
+        return self.remote.placement(gpt.id) if self.remote is not None else None
 
     def load_spec(self, gpt: GPT) -> LoadSpec:
         model = self.catalog.get_model(gpt.model_sha256)
@@ -135,7 +150,9 @@ class _EngineReply:
     notices: list[str] = field(default_factory=list)
     result: ChatResult | None = None
     text: str = ""
-    _engine: EngineClient | None = None
+    placement: Placement | None = None
+    """Set: the reply comes from this remote engine's model instead of this computer's engine."""
+    _engine: EngineClient | RemoteClient | None = None
     _cancelled: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -146,6 +163,9 @@ class _EngineReply:
 
     def _engine_items(self, session: str, grammar: str | None = None) -> Iterator[ChatChunk | ChatResult]:
         """The engine's chunks and final result for ``prompt``, kept under ``session`` (its KV cache key)."""
+        if self.placement is not None:
+            yield from self._remote_items(self.placement, grammar)
+            return
         model = self.service.catalog.get_model(self.gpt.model_sha256)
         if model.info is None:
             raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
@@ -161,6 +181,21 @@ class _EngineReply:
         for item in engine.chat(request):
             if self._cancelled.is_set():
                 engine.cancel()
+            if isinstance(item, ChatResult):
+                self.result = item
+            yield item
+
+    def _remote_items(self, placement: Placement, grammar: str | None) -> Iterator[ChatChunk | ChatResult]:
+        """The same prompt, sent to the remote engine's model; its template and context are the server's."""
+        assert self.service.remote is not None
+        client = self.service.remote.client_for(placement)
+        self._engine = client
+        if self._cancelled.is_set():
+            client.cancel()
+        messages, _pinned = self.prompt
+        for item in client.chat(messages, self.gpt.params, model=placement.model, grammar=grammar):
+            if self._cancelled.is_set():
+                client.cancel()
             if isinstance(item, ChatResult):
                 self.result = item
             yield item

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from app.services.install import Installer
     from app.services.models import ModelLibrary
     from app.services.publish import Publisher
+    from app.services.remote_engines import RemoteEngines
     from app.services.secrets import Secrets
     from app.services.starter import Starter
     from app.services.store import Store
@@ -116,7 +117,14 @@ class Services:
     def chat(self) -> ChatService:
         from app.services.chat import ChatService  # noqa: PLC0415
 
-        return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings)
+        return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings,
+                           remote=self.remote_engines)
+
+    @_Built
+    def remote_engines(self) -> RemoteEngines:
+        from app.services.remote_engines import RemoteEngines  # noqa: PLC0415
+
+        return RemoteEngines(self.catalog, self.secrets)
 
     @_Built
     def drafter(self) -> GPTDrafter:
