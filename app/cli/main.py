@@ -34,7 +34,7 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import gpt_commands, gpt_hub_commands, store_commands  # noqa: PLC0415 - see the module docstring
+    from app.cli import engine_commands, gpt_commands, gpt_hub_commands, store_commands  # noqa: PLC0415 - see above
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
     _global_options(parser, version=True)
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(gpts.add_parser("list", help="GPTs you can chat with"))
     gpt_hub_commands.add_parsers(gpts, _json)
     gpt_commands.add_parsers(gpts, _json)
+    engine_commands.add_gpt_parsers(gpts, _json)
 
     chat = sub.add_parser("chat", help="chat with a GPT (one message with -m, else interactive)")
     chat.add_argument("gpt", help="GPT id or name")
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     store_commands.add_parsers(sub, _json)
+    engine_commands.add_parsers(sub, _json)
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)
