@@ -102,6 +102,10 @@ class RemoteEngines:
     def placement(self, gpt_id: str) -> Placement | None:
         return self.catalog.get_placement(gpt_id)
 
+    def placements(self) -> list[Placement]:
+        """Every GPT that runs on a remote engine."""
+        return self.catalog.list_placements()
+
     def where(self, gpt_id: str) -> str:
         """Where the GPT runs, in words: ``This computer`` or ``Lab server · llama-3.1-70b``."""
         placement = self.placement(gpt_id)

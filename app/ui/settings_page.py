@@ -29,6 +29,7 @@ from app.core.memory import human
 from app.core.settings import GpuMode, Settings, Theme
 from app.services.container import Services
 from app.services.secrets import HF_TOKEN, redact
+from app.ui.engines_section import EnginesSection
 from app.ui.i18n import LANGUAGES
 from app.ui.jobs import Job, Jobs
 from app.ui.widgets import error_label
@@ -71,7 +72,8 @@ class SettingsPage(QWidget):
 
         body = QWidget()
         sections = QVBoxLayout(body)
-        for section in (self._engine_section(), self._hub_section(), self._appearance_section(),
+        self.remote_engines = EnginesSection(services, jobs)
+        for section in (self._engine_section(), self.remote_engines, self._hub_section(), self._appearance_section(),
                         self._data_section()):
             sections.addWidget(section)
         sections.addStretch(1)

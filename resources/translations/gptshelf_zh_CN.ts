@@ -156,7 +156,7 @@
     <name>ChatPage</name>
     <message>
         <location filename="../../app/ui/chat/page.py" line="54"/>
-        <location filename="../../app/ui/chat/page.py" line="166"/>
+        <location filename="../../app/ui/chat/page.py" line="170"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
@@ -171,90 +171,110 @@
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="142"/>
+        <location filename="../../app/ui/chat/page.py" line="69"/>
+        <source>Where this GPT runs</source>
+        <translation>此 GPT 的运行位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="146"/>
         <source>Open chat</source>
         <translation>打开对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="205"/>
+        <location filename="../../app/ui/chat/page.py" line="209"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="206"/>
+        <location filename="../../app/ui/chat/page.py" line="210"/>
         <source>Your message (later replies are replaced):</source>
         <translation>你的消息（之后的回复会被替换）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="219"/>
+        <location filename="../../app/ui/chat/page.py" line="223"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="227"/>
-        <location filename="../../app/ui/chat/page.py" line="240"/>
+        <location filename="../../app/ui/chat/page.py" line="231"/>
+        <location filename="../../app/ui/chat/page.py" line="244"/>
         <source>Export chat</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="228"/>
+        <location filename="../../app/ui/chat/page.py" line="232"/>
         <source>Markdown (*.md);;JSON (*.json)</source>
         <translation>Markdown (*.md);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="240"/>
+        <location filename="../../app/ui/chat/page.py" line="244"/>
         <source>Could not export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="242"/>
+        <location filename="../../app/ui/chat/page.py" line="246"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="260"/>
+        <location filename="../../app/ui/chat/page.py" line="264"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="275"/>
+        <location filename="../../app/ui/chat/page.py" line="279"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="301"/>
+        <location filename="../../app/ui/chat/page.py" line="305"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="303"/>
+        <location filename="../../app/ui/chat/page.py" line="307"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="307"/>
+        <location filename="../../app/ui/chat/page.py" line="311"/>
         <source>{0:.1f} tokens/s</source>
         <translation>{0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="311"/>
+        <location filename="../../app/ui/chat/page.py" line="315"/>
         <source>context {0:,} / {1:,}</source>
         <translation>上下文 {0:,} / {1:,}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="313"/>
+        <location filename="../../app/ui/chat/page.py" line="317"/>
         <source>context {0:,} tokens</source>
         <translation>上下文 {0:,} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="339"/>
+        <location filename="../../app/ui/chat/page.py" line="343"/>
         <source>No GPTs yet. Install one from the Store or make one in My GPTs.</source>
         <translation>还没有 GPT。请从商店安装，或在“我的 GPT”中创建。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="341"/>
+        <location filename="../../app/ui/chat/page.py" line="345"/>
         <source>Chat with {0}. {1}</source>
         <translation>与 {0} 对话。{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="355"/>
+        <source>Runs on this computer</source>
+        <translation>在这台电脑上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="358"/>
+        <source>Runs on {0} · {1}</source>
+        <translation>在 {0} · {1} 上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="359"/>
+        <source>Messages to this GPT are sent to the remote engine {0}.</source>
+        <translation>发给此 GPT 的消息会发送到远程引擎 {0}。</translation>
     </message>
 </context>
 <context>
@@ -548,6 +568,177 @@
         <location filename="../../app/ui/wizard/common.py" line="130"/>
         <source>{0} {1}.</source>
         <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>EnginesSection</name>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="34"/>
+        <location filename="../../app/ui/engines_section.py" line="46"/>
+        <source>Remote engines</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="40"/>
+        <source>Run a GPT that outgrows this computer on an OpenAI-compatible server: llama-server, vLLM, Ollama or another GPT Shelf. Nothing is sent to an engine until you choose it for a GPT in My GPTs. Keys are kept in the system keyring.</source>
+        <translation>这台电脑跑不动的 GPT，可以放到兼容 OpenAI 接口的服务器上运行：llama-server、vLLM、Ollama 或另一台 GPT Shelf。只有在“我的 GPT”中为某个 GPT 选定引擎后，才会向该引擎发送内容。密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <location filename="../../app/ui/engines_section.py" line="69"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <location filename="../../app/ui/engines_section.py" line="70"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <source>TLS check</source>
+        <translation>TLS 校验</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="51"/>
+        <source>Engine name</source>
+        <translation>引擎名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="52"/>
+        <source>Lab server</source>
+        <translation>实验室服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="54"/>
+        <source>Engine address</source>
+        <translation>引擎地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="57"/>
+        <source>Engine API key</source>
+        <translation>引擎 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="59"/>
+        <source>optional; kept in the system keyring</source>
+        <translation>可选；保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="60"/>
+        <source>Check the server&apos;s TLS certificate</source>
+        <translation>校验服务器的 TLS 证书</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="63"/>
+        <source>Engine timeout</source>
+        <translation>引擎超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="66"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="67"/>
+        <source>How long the engine may send nothing before the request is stopped</source>
+        <translation>引擎多久没有任何返回就停止请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="71"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="72"/>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="75"/>
+        <source>Add engine</source>
+        <translation>添加引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="77"/>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="79"/>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="80"/>
+        <source>Ask the engine which models it serves</source>
+        <translation>询问引擎提供哪些模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="82"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="109"/>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="109"/>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="134"/>
+        <source>kept</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="134"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="186"/>
+        <source>Saved {0}. Check it to see the models it serves.</source>
+        <translation>已保存 {0}。点“检查”可查看它提供的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="194"/>
+        <source>Remove engine</source>
+        <translation>移除引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="195"/>
+        <source>Remove {0}? GPTs that run on it will run on this computer again.</source>
+        <translation>移除 {0}？在它上面运行的 GPT 将改回在这台电脑上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="205"/>
+        <source>Removed {0}; {1} GPTs run on this computer again.</source>
+        <translation>已移除 {0}；{1} 个 GPT 改回在这台电脑上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="215"/>
+        <source>Asking the engine…</source>
+        <translation>正在询问引擎…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="225"/>
+        <source>Works: {0}</source>
+        <translation>可用：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="225"/>
+        <source>Not working: {0}</source>
+        <translation>不可用：{0}</translation>
     </message>
 </context>
 <context>
@@ -906,191 +1097,211 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="60"/>
+        <location filename="../../app/ui/library_page.py" line="61"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="60"/>
-        <location filename="../../app/ui/library_page.py" line="76"/>
+        <location filename="../../app/ui/library_page.py" line="61"/>
+        <location filename="../../app/ui/library_page.py" line="77"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="65"/>
+        <location filename="../../app/ui/library_page.py" line="66"/>
         <source>Open in chat</source>
         <translation>在对话中打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="68"/>
+        <location filename="../../app/ui/library_page.py" line="69"/>
         <source>New GPT…</source>
         <translation>新建 GPT…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="70"/>
+        <location filename="../../app/ui/library_page.py" line="71"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="74"/>
+        <location filename="../../app/ui/library_page.py" line="75"/>
         <source>Versions…</source>
         <translation>版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="78"/>
+        <location filename="../../app/ui/library_page.py" line="79"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="80"/>
+        <location filename="../../app/ui/library_page.py" line="81"/>
         <source>Publish…</source>
         <translation>发布…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="81"/>
+        <location filename="../../app/ui/library_page.py" line="82"/>
         <source>Put this GPT on the hub: for you only, for anyone with the link, or in the store.</source>
         <translation>将此 GPT 发布到 Hub：仅自己可见、获得链接的任何人可见，或上架商店。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="86"/>
+        <location filename="../../app/ui/library_page.py" line="87"/>
+        <source>Runs on…</source>
+        <translation>运行位置…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="88"/>
+        <source>Run this GPT on this computer or on a remote engine</source>
+        <translation>让此 GPT 在这台电脑或远程引擎上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="92"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="88"/>
+        <location filename="../../app/ui/library_page.py" line="94"/>
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="227"/>
+        <location filename="../../app/ui/library_page.py" line="136"/>
+        <source>{0} on {1} (remote)</source>
+        <translation>{1} 上的 {0}（远程）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="239"/>
         <source>{0} {1} is saved.</source>
         <translation>{0} {1} 已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="261"/>
+        <location filename="../../app/ui/library_page.py" line="273"/>
         <source>{0} {1} is on the hub as {2}.</source>
         <translation>{0} {1} 已在 Hub 上发布为 {2}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="269"/>
+        <location filename="../../app/ui/library_page.py" line="292"/>
+        <source>{0} runs on: {1}</source>
+        <translation>{0} 的运行位置：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="301"/>
         <source>Include the model file ({0})? The exported file then works on any machine; without it, the other machine needs the same model installed.</source>
         <translation>要包含模型文件（{0}）吗？包含后导出的文件在任何电脑上都能用；不包含的话，另一台电脑需要已安装同一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="287"/>
-        <location filename="../../app/ui/library_page.py" line="309"/>
+        <location filename="../../app/ui/library_page.py" line="319"/>
+        <location filename="../../app/ui/library_page.py" line="341"/>
         <source>GPT Shelf files (*.gptshelf)</source>
         <translation>GPT Shelf 文件 (*.gptshelf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="297"/>
+        <location filename="../../app/ui/library_page.py" line="329"/>
         <source>Exporting {0}…</source>
         <translation>正在导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="301"/>
+        <location filename="../../app/ui/library_page.py" line="333"/>
         <source>Exported to {0}.</source>
         <translation>已导出到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="308"/>
+        <location filename="../../app/ui/library_page.py" line="340"/>
         <source>Import GPT</source>
         <translation>导入 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="314"/>
+        <location filename="../../app/ui/library_page.py" line="346"/>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="329"/>
+        <location filename="../../app/ui/library_page.py" line="361"/>
         <source>Updating…</source>
         <translation>正在更新…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="335"/>
+        <location filename="../../app/ui/library_page.py" line="367"/>
         <source>Updating… {0}%</source>
         <translation>正在更新… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="340"/>
+        <location filename="../../app/ui/library_page.py" line="372"/>
         <source>{0} {1} is ready.</source>
         <translation>{0} {1} 已就绪。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="61"/>
-        <location filename="../../app/ui/library_page.py" line="117"/>
+        <location filename="../../app/ui/library_page.py" line="62"/>
+        <location filename="../../app/ui/library_page.py" line="124"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="120"/>
+        <location filename="../../app/ui/library_page.py" line="127"/>
         <source>GPTs installed from the store and the ones you made.</source>
         <translation>从商店安装的 GPT 和你自己创建的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="121"/>
+        <location filename="../../app/ui/library_page.py" line="128"/>
         <source>No GPTs yet. Install one from the Store, or import a GGUF model and make a GPT from it.</source>
         <translation>还没有 GPT。请从商店安装，或导入 GGUF 模型后用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="141"/>
+        <location filename="../../app/ui/library_page.py" line="152"/>
         <source>(missing: {0})</source>
         <translation>（缺失：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="157"/>
+        <location filename="../../app/ui/library_page.py" line="168"/>
         <source>Update available: {0}</source>
         <translation>有可用更新：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="160"/>
+        <location filename="../../app/ui/library_page.py" line="171"/>
         <source>Made here</source>
         <translation>本机创建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="160"/>
+        <location filename="../../app/ui/library_page.py" line="171"/>
         <source>Starter</source>
         <translation>入门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="161"/>
+        <location filename="../../app/ui/library_page.py" line="172"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="161"/>
+        <location filename="../../app/ui/library_page.py" line="172"/>
         <source>Imported</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="201"/>
+        <location filename="../../app/ui/library_page.py" line="213"/>
         <source>Update to {0}</source>
         <translation>更新到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="268"/>
-        <location filename="../../app/ui/library_page.py" line="286"/>
+        <location filename="../../app/ui/library_page.py" line="300"/>
+        <location filename="../../app/ui/library_page.py" line="318"/>
         <source>Export GPT</source>
         <translation>导出 GPT</translation>
     </message>
@@ -1107,27 +1318,27 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">已将 {0} 导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="360"/>
+        <location filename="../../app/ui/library_page.py" line="392"/>
         <source>Uninstall GPT</source>
         <translation>卸载 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="373"/>
+        <location filename="../../app/ui/library_page.py" line="405"/>
         <source>Delete “{0}”? Its conversations stay in the history.</source>
         <translation>删除“{0}”？它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="375"/>
+        <location filename="../../app/ui/library_page.py" line="407"/>
         <source>Uninstall “{0}”? Its model file is deleted too when no other GPT uses it; its conversations stay in the history.</source>
         <translation>卸载“{0}”？如果没有其他 GPT 使用它的模型文件，该文件也会被删除；它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="392"/>
+        <location filename="../../app/ui/library_page.py" line="424"/>
         <source>Uninstalling {0}…</source>
         <translation>正在卸载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="401"/>
+        <location filename="../../app/ui/library_page.py" line="433"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -2061,6 +2272,55 @@ Set a token that can write in Settings, under Hub.</source>
     </message>
 </context>
 <context>
+    <name>RunOnDialog</name>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="27"/>
+        <source>Where {0} runs</source>
+        <translation>{0} 的运行位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="36"/>
+        <source>This computer</source>
+        <translation>这台电脑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="37"/>
+        <source>A remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="42"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="53"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="47"/>
+        <source>Model on the engine</source>
+        <translation>引擎上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="54"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="68"/>
+        <source>Add a remote engine in Settings first.</source>
+        <translation>请先在设置中添加远程引擎。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="94"/>
+        <source>Asking the engine for its models…</source>
+        <translation>正在向引擎询问模型列表…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="110"/>
+        <source>{0} serves {1} models.</source>
+        <translation>{0} 提供 {1} 个模型。</translation>
+    </message>
+</context>
+<context>
     <name>SavePage</name>
     <message>
         <location filename="../../app/ui/wizard/save.py" line="23"/>
@@ -2131,8 +2391,8 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="66"/>
-        <location filename="../../app/ui/settings_page.py" line="81"/>
+        <location filename="../../app/ui/settings_page.py" line="67"/>
+        <location filename="../../app/ui/settings_page.py" line="83"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -2141,292 +2401,292 @@ Set a token that can write in Settings, under Hub.</source>
         <translation type="vanished">引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="83"/>
+        <location filename="../../app/ui/settings_page.py" line="85"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="104"/>
+        <location filename="../../app/ui/settings_page.py" line="106"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="106"/>
+        <location filename="../../app/ui/settings_page.py" line="108"/>
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="108"/>
+        <location filename="../../app/ui/settings_page.py" line="110"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110"/>
+        <location filename="../../app/ui/settings_page.py" line="112"/>
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="111"/>
+        <location filename="../../app/ui/settings_page.py" line="113"/>
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="112"/>
+        <location filename="../../app/ui/settings_page.py" line="114"/>
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117"/>
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="113"/>
-        <location filename="../../app/ui/settings_page.py" line="119"/>
+        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="121"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="125"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121"/>
-        <location filename="../../app/ui/settings_page.py" line="124"/>
+        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="126"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="129"/>
+        <location filename="../../app/ui/settings_page.py" line="131"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="126"/>
-        <location filename="../../app/ui/settings_page.py" line="130"/>
+        <location filename="../../app/ui/settings_page.py" line="128"/>
+        <location filename="../../app/ui/settings_page.py" line="132"/>
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="136"/>
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="138"/>
+        <location filename="../../app/ui/settings_page.py" line="140"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="141"/>
+        <location filename="../../app/ui/settings_page.py" line="143"/>
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="140"/>
         <location filename="../../app/ui/settings_page.py" line="142"/>
+        <location filename="../../app/ui/settings_page.py" line="144"/>
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="144"/>
-        <location filename="../../app/ui/settings_page.py" line="145"/>
+        <location filename="../../app/ui/settings_page.py" line="146"/>
+        <location filename="../../app/ui/settings_page.py" line="147"/>
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="150"/>
+        <location filename="../../app/ui/settings_page.py" line="152"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="152"/>
+        <location filename="../../app/ui/settings_page.py" line="154"/>
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="147"/>
-        <location filename="../../app/ui/settings_page.py" line="155"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
+        <location filename="../../app/ui/settings_page.py" line="157"/>
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="68"/>
+        <location filename="../../app/ui/settings_page.py" line="69"/>
         <source>Engine changes apply to the next model load; hub changes apply at once.</source>
         <translation>引擎设置在下次加载模型时生效；Hub 设置立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="117"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="137"/>
+        <location filename="../../app/ui/settings_page.py" line="139"/>
         <source>Hub endpoint</source>
         <translation>Hub 地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="159"/>
+        <location filename="../../app/ui/settings_page.py" line="161"/>
         <source>Save and sync the store now</source>
         <translation>保存并立即同步商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="165"/>
+        <location filename="../../app/ui/settings_page.py" line="167"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168"/>
-        <location filename="../../app/ui/settings_page.py" line="174"/>
+        <location filename="../../app/ui/settings_page.py" line="170"/>
+        <location filename="../../app/ui/settings_page.py" line="176"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="168"/>
+        <location filename="../../app/ui/settings_page.py" line="170"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="169"/>
+        <location filename="../../app/ui/settings_page.py" line="171"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172"/>
+        <location filename="../../app/ui/settings_page.py" line="174"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="178"/>
+        <location filename="../../app/ui/settings_page.py" line="180"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="182"/>
+        <location filename="../../app/ui/settings_page.py" line="184"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="186"/>
+        <location filename="../../app/ui/settings_page.py" line="188"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="187"/>
+        <location filename="../../app/ui/settings_page.py" line="189"/>
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="188"/>
+        <location filename="../../app/ui/settings_page.py" line="190"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="189"/>
+        <location filename="../../app/ui/settings_page.py" line="191"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="192"/>
+        <location filename="../../app/ui/settings_page.py" line="194"/>
         <source>Back up the catalog now</source>
         <translation>立即备份目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="239"/>
-        <location filename="../../app/ui/settings_page.py" line="367"/>
+        <location filename="../../app/ui/settings_page.py" line="241"/>
+        <location filename="../../app/ui/settings_page.py" line="369"/>
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="149"/>
-        <location filename="../../app/ui/settings_page.py" line="240"/>
-        <location filename="../../app/ui/settings_page.py" line="404"/>
+        <location filename="../../app/ui/settings_page.py" line="151"/>
+        <location filename="../../app/ui/settings_page.py" line="242"/>
+        <location filename="../../app/ui/settings_page.py" line="406"/>
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="266"/>
+        <location filename="../../app/ui/settings_page.py" line="268"/>
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="267"/>
+        <location filename="../../app/ui/settings_page.py" line="269"/>
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="267"/>
+        <location filename="../../app/ui/settings_page.py" line="269"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="269"/>
+        <location filename="../../app/ui/settings_page.py" line="271"/>
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="270"/>
+        <location filename="../../app/ui/settings_page.py" line="272"/>
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="276"/>
+        <location filename="../../app/ui/settings_page.py" line="278"/>
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="294"/>
+        <location filename="../../app/ui/settings_page.py" line="296"/>
         <source>Saved a copy as {0}</source>
         <translation>已保存副本：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="328"/>
+        <location filename="../../app/ui/settings_page.py" line="330"/>
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="330"/>
+        <location filename="../../app/ui/settings_page.py" line="332"/>
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="342"/>
+        <location filename="../../app/ui/settings_page.py" line="344"/>
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="354"/>
+        <location filename="../../app/ui/settings_page.py" line="356"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="368"/>
+        <location filename="../../app/ui/settings_page.py" line="370"/>
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="388"/>
+        <location filename="../../app/ui/settings_page.py" line="390"/>
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="396"/>
+        <location filename="../../app/ui/settings_page.py" line="398"/>
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="397"/>
+        <location filename="../../app/ui/settings_page.py" line="399"/>
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="406"/>
+        <location filename="../../app/ui/settings_page.py" line="408"/>
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="436"/>
+        <location filename="../../app/ui/settings_page.py" line="438"/>
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>
@@ -2564,87 +2824,87 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="97"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="91"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="92"/>
         <source>Chat with your GPT as it is now. Nothing here is saved.</source>
         <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="104"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="112"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="106"/>
         <source>Instructions (change them and ask again):</source>
         <translation>指令（修改后可再次提问）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="118"/>
         <source>Test message</source>
         <translation>测试消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="120"/>
         <source>Message (Enter sends, Esc stops)</source>
         <translation>输入消息（Enter 发送，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="130"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="132"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="134"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="128"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="172"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="166"/>
         <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
         <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="181"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="175"/>
         <source>Fix the step “{0}” first: {1}</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="227"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="221"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="234"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="228"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="251"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="245"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="252"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="254"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="262"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="256"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
