@@ -124,7 +124,7 @@ class Services:
     def remote_engines(self) -> RemoteEngines:
         from app.services.remote_engines import RemoteEngines  # noqa: PLC0415
 
-        return RemoteEngines(self.catalog, self.secrets)
+        return RemoteEngines(self.catalog, self.secrets, lambda: self.installer)
 
     @_Built
     def drafter(self) -> GPTDrafter:

@@ -9,14 +9,21 @@ person placed on an engine goes to it.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.catalog import Catalog
-from app.core.errors import KnownError
+from app.core.entities import GPT, ModelStatus
+from app.core.errors import InvalidInput, KnownError
 from app.core.remote import DEFAULT_TIMEOUT_SECONDS, EngineCheck, Placement, RemoteEngine, RemoteModel
 from app.engine.remote import RemoteClient
 from app.services.secrets import Secrets
+
+if TYPE_CHECKING:
+    from app.services.install import Installer, Progress
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +34,8 @@ THIS_COMPUTER = "This computer"
 class RemoteEngines:
     catalog: Catalog
     secrets: Secrets
+    installer: Callable[[], Installer] | None = None
+    """For :meth:`install_to_run_on` (a store GPT that will not fit here)."""
 
     # --- the engines ---------------------------------------------------------------------------------
     def add(self, name: str, base_url: str, *, api_key: str | None = None, verify_tls: bool = True,
@@ -96,8 +105,30 @@ class RemoteEngines:
         return self.catalog.set_placement(gpt.id, engine.id, model)
 
     def run_here(self, gpt_key: str) -> Placement | None:
-        """Run the GPT on this computer again; returns where it ran before (None: here already)."""
-        return self.catalog.clear_placement(self.catalog.get_gpt(gpt_key).id)
+        """Run the GPT on this computer again; returns where it ran before (None: here already).
+
+        Refused while the GPT's model is not on this computer (it was installed to run on an engine).
+        """
+        gpt = self.catalog.get_gpt(gpt_key)
+        model = self.catalog.get_model(gpt.model_sha256)
+        if model.status is not ModelStatus.INSTALLED:
+            raise InvalidInput(f"The model of {gpt.name} ({model.display_name}) is not on this computer, so it can "
+                               "only run on a remote engine; install it from the store to run it here.")
+        return self.catalog.clear_placement(gpt.id)
+
+    def install_to_run_on(self, listing_id: str, engine_key: str | int, model: str, *, variant: str | None = None,
+                          progress: Progress | None = None,
+                          cancel: threading.Event | None = None) -> tuple[GPT, Placement]:
+        """Install a store GPT without downloading its model and run it on ``model`` of the engine: what
+        the fit check offers when a GPT will not fit here."""
+        if self.installer is None:
+            raise KnownError("Installing from the store is not available here.")
+        engine = self.get(engine_key)
+        if not model.strip():
+            raise InvalidInput("Name the model the engine should run (as its model list shows it).")
+        gpt = self.installer().install(listing_id, variant=variant, progress=progress, cancel=cancel,
+                                       model_here=False)
+        return gpt, self.catalog.set_placement(gpt.id, engine.id, model)
 
     def placement(self, gpt_id: str) -> Placement | None:
         return self.catalog.get_placement(gpt_id)

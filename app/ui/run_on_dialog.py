@@ -1,5 +1,8 @@
 """My GPTs → Runs on…: choose whether a GPT runs on this computer or on a remote engine's model.
 
+Without a GPT (a store GPT that will not fit here and is not installed yet) it only asks for the engine
+and model and leaves :attr:`RunOnDialog.choice` set; the caller installs the GPT for it.
+
 The engine's models are asked for in a Job when an engine is chosen (the list is editable, for a
 server whose /v1/models is incomplete). Saving only records the choice; the GPT's instructions,
 examples and parameters are still applied by GPT Shelf, and the chat header shows where it runs.
@@ -21,16 +24,18 @@ from app.ui.widgets import error_label
 
 
 class RunOnDialog(QDialog):
-    def __init__(self, services: Services, jobs: Jobs, gpt: GPT, parent: QWidget | None = None, *,
-                 engine_id: int | None = None) -> None:
+    def __init__(self, services: Services, jobs: Jobs, gpt: GPT | None, parent: QWidget | None = None, *,
+                 engine_id: int | None = None, name: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Where {0} runs").format(gpt.name))
+        self.setWindowTitle(self.tr("Where {0} runs").format(gpt.name if gpt is not None else name))
         self.services = services
         self.jobs = jobs
         self.gpt = gpt
         self.models_job: Job | None = None
-        self.placement: Placement | None = services.remote_engines.placement(gpt.id)
+        self.placement: Placement | None = services.remote_engines.placement(gpt.id) if gpt is not None else None
         self.saved = False
+        self.choice: tuple[int, str] | None = None
+        """Without a GPT: the engine id and model chosen."""
         engines = services.remote_engines.list()
 
         self.here = QRadioButton(self.tr("This computer"))
@@ -73,6 +78,9 @@ class RunOnDialog(QDialog):
         (self.remote if remote_now else self.here).setChecked(True)
         if self.placement is not None:
             self.model.setEditText(self.placement.model)
+        if gpt is None:
+            self.here.setVisible(False)
+            self.remote.setChecked(bool(engines))
         self.here.toggled.connect(self._update)
         self.engine.currentIndexChanged.connect(self._ask_models)
         self._update()
@@ -111,6 +119,14 @@ class RunOnDialog(QDialog):
 
     @Slot()
     def save(self) -> None:
+        if self.gpt is None:
+            if self.engine.currentData() is None or not self.model.currentText().strip():
+                self.error.setText(self.tr("Choose an engine and one of its models."))
+                self.error.show()
+                return
+            self.choice = (self.engine.currentData(), self.model.currentText().strip())
+            self.accept()
+            return
         try:
             if self.remote.isChecked():
                 self.placement = self.services.remote_engines.run_on(self.gpt.id, self.engine.currentData(),

@@ -438,12 +438,12 @@
         <translation type="vanished">发表评价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="77"/>
+        <location filename="../../app/ui/store/detail.py" line="84"/>
         <source>Base model:</source>
         <translation>基础模型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="78"/>
+        <location filename="../../app/ui/store/detail.py" line="85"/>
         <source>Variant:</source>
         <translation>版本变体：</translation>
     </message>
@@ -452,29 +452,54 @@
         <translation type="vanished">评价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="92"/>
+        <location filename="../../app/ui/store/detail.py" line="64"/>
+        <source>Install this GPT without its model and run it on a remote engine</source>
+        <translation>安装此 GPT 但不下载其模型，改在远程引擎上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="100"/>
         <source>GPT details</source>
         <translation>GPT 详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="114"/>
+        <location filename="../../app/ui/store/detail.py" line="122"/>
         <source>by {0} · {1} · {2} · version {3}</source>
         <translation>{0} 出品 · {1} · {2} · 版本 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="118"/>
+        <location filename="../../app/ui/store/detail.py" line="126"/>
         <source>Try: {0}</source>
         <translation>试试：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="127"/>
+        <location filename="../../app/ui/store/detail.py" line="135"/>
         <source>Checking whether it fits this computer…</source>
         <translation>正在检查是否适合这台电脑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="145"/>
+        <location filename="../../app/ui/store/detail.py" line="153"/>
         <source>Could not check the fit: {0}</source>
         <translation>无法检查适配情况：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="168"/>
+        <source>Run on {0}…</source>
+        <translation>在 {0} 上运行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="169"/>
+        <source>Run on a remote engine…</source>
+        <translation>在远程引擎上运行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="191"/>
+        <source>Installing {0} to run on the engine…</source>
+        <translation>正在安装 {0}，以便在引擎上运行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="203"/>
+        <source>{0} is installed and runs on {1} · {2}.</source>
+        <translation>{0} 已安装，在 {1} · {2} 上运行。</translation>
     </message>
     <message>
         <source>No reviews yet. Be the first.</source>
@@ -2274,50 +2299,55 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>RunOnDialog</name>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="27"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="30"/>
         <source>Where {0} runs</source>
         <translation>{0} 的运行位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="36"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="41"/>
         <source>This computer</source>
         <translation>这台电脑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="37"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="42"/>
         <source>A remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="42"/>
-        <location filename="../../app/ui/run_on_dialog.py" line="53"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="47"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="58"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="47"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="52"/>
         <source>Model on the engine</source>
         <translation>引擎上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="54"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="59"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="68"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="73"/>
         <source>Add a remote engine in Settings first.</source>
         <translation>请先在设置中添加远程引擎。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="94"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="102"/>
         <source>Asking the engine for its models…</source>
         <translation>正在向引擎询问模型列表…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/run_on_dialog.py" line="110"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="118"/>
         <source>{0} serves {1} models.</source>
         <translation>{0} 提供 {1} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="124"/>
+        <source>Choose an engine and one of its models.</source>
+        <translation>请选择一个引擎及其中的一个模型。</translation>
     </message>
 </context>
 <context>

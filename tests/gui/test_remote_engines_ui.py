@@ -127,3 +127,38 @@ def test_a_fault_shows_its_sentence_in_the_chat_and_keeps_the_partial_reply(qtbo
     assert "broke in the middle" in chat.status.text()
     reply = services.history.show(chat.conversation_id)[1][-1]
     assert (reply.status, reply.content) == (MessageStatus.FAILED, "Hello from")
+
+
+def test_a_store_gpt_that_wont_fit_is_offered_and_installed_to_run_on_an_engine(qtbot, hub_services, jobs, engine,
+                                                                               fake_hub, tiny_model, monkeypatch):
+    from app.ui.store.detail import DetailView
+    from tests.support.store_data import publish_index, publish_tiny_gpt
+
+    services = hub_services
+    publish_index(fake_hub, {"shards/0000.jsonl.gz": [publish_tiny_gpt(fake_hub, tiny_model)]})
+    services.store.sync()
+    services.store.fit.free_ram = lambda: 1024  # this computer has (almost) no memory free
+    services.store.fit._gpu_free = 0
+    detail = shown(qtbot, DetailView(services, jobs))
+    detail.show_listing("alice/tiny-helper")
+    qtbot.waitUntil(lambda: detail.fit_label.text().startswith("Won't fit"), timeout=TIMEOUT_MS)
+    assert not detail.remote_button.isVisible(), "no engine yet: nothing to offer"
+
+    services.remote_engines.add("Lab", engine.url)
+    detail.show_listing("alice/tiny-helper")
+    qtbot.waitUntil(lambda: detail.remote_button.isVisible(), timeout=TIMEOUT_MS)
+    assert detail.remote_button.text() == "Run on Lab…"
+
+    def exec_and_choose(dialog: RunOnDialog) -> int:
+        assert not dialog.here.isVisible() and dialog.remote.isChecked()
+        qtbot.waitUntil(lambda: dialog.model.count() == 2, timeout=TIMEOUT_MS)
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(RunOnDialog, "exec", exec_and_choose)
+    with qtbot.waitSignal(detail.installed, timeout=TIMEOUT_MS) as installed:
+        assert detail.run_on_engine() is True
+    assert installed.args == ["alice/tiny-helper"]
+    assert services.remote_engines.where("alice/tiny-helper") == "Lab · remote-model-a"
+    assert "runs on Lab · remote-model-a" in detail.fit_label.text() and not detail.remote_button.isVisible()
+    assert list(services.paths.store.iterdir()) == []  # the model was not downloaded
