@@ -3,7 +3,7 @@
 Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
 new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
-Settings, in the light and dark themes, and the chat again in Chinese.
+Settings, in the light and dark themes, the chat again in Chinese, and Settings' remote engines section.
 """
 
 from __future__ import annotations
@@ -72,6 +72,26 @@ def shoot(app: QApplication, window: MainWindow, target: Path, suffix: str) -> l
     return written
 
 
+def engines_shot(app: QApplication, services: Services, target: Path) -> Path:
+    """Settings → Remote engines with two engines (no server needs to run: nothing is checked)."""
+    from app.ui.engines_section import EnginesSection  # noqa: PLC0415
+    from app.ui.jobs import Jobs  # noqa: PLC0415
+
+    remote = services.remote_engines
+    for name, url in (("Lab server (llama-server)", "http://10.0.0.5:8080"), ("Ollama", "http://127.0.0.1:11434")):
+        if not any(e.name == name for e in remote.list()):
+            remote.add(name, url, api_key="sk-example" if "Lab" in name else None)
+    section = EnginesSection(services, Jobs())
+    section.resize(820, 520)
+    section.show()
+    section.table.selectRow(0)
+    settle(app)
+    path = target / "settings-engines-light.png"
+    section.grab().save(str(path))
+    section.close()
+    return path
+
+
 def _grab(window: MainWindow, path: Path) -> Path:
     window.grab().save(str(path))
     return path
@@ -107,6 +127,7 @@ def render(target: Path) -> list[Path]:
             window.dismiss_welcome()  # the light set shows the first-start welcome; the dark set does not
             window.close()
         apply_theme(app, Theme.LIGHT)
+        written.append(engines_shot(app, services, target))
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")
