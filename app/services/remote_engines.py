@@ -130,6 +130,16 @@ class RemoteEngines:
                                        model_here=False)
         return gpt, self.catalog.set_placement(gpt.id, engine.id, model)
 
+    def update_from_store(self, gpt_id: str, *, progress: Progress | None = None,
+                          cancel: threading.Event | None = None) -> GPT:
+        """Install the store's version of a GPT; one installed to run on an engine stays so (no model download)."""
+        if self.installer is None:
+            raise KnownError("Installing from the store is not available here.")
+        placement = self.placement(gpt_id)
+        gpt = self.catalog.get_gpt(gpt_id)
+        model_here = placement is None or self.catalog.get_model(gpt.model_sha256).status is ModelStatus.INSTALLED
+        return self.installer().install(gpt_id, progress=progress, cancel=cancel, model_here=model_here)
+
     def placement(self, gpt_id: str) -> Placement | None:
         return self.catalog.get_placement(gpt_id)
 

@@ -351,10 +351,10 @@ class LibraryPage(QWidget):
         gpt_id = self.selected_id()
         if gpt_id is None or self.file_job is not None:
             return
-        store = self.services.store
+        remote = self.services.remote_engines
 
         def work(report, cancel):  # noqa: ANN001, ANN202 - a Job's work
-            return store.install(gpt_id, progress=report, cancel=cancel)
+            return remote.update_from_store(gpt_id, progress=report, cancel=cancel)
 
         job = Job(work, name=f"update {gpt_id}")
         job.signals.progress.connect(self._on_update_progress)

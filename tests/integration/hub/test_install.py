@@ -205,6 +205,9 @@ def test_a_gpt_installed_for_an_engine_downloads_no_model_and_chats_there(servic
 
     with pytest.raises(InvalidInput, match="not on this computer"):
         services.remote_engines.run_here(gpt.id)
+    services.remote_engines.update_from_store(gpt.id)  # My GPTs' Update: it stays on the engine, no download
+    assert services.catalog.get_model(gpt.model_sha256).status is ModelStatus.MISSING
+    assert list(services.paths.store.iterdir()) == []
     services.store.install("alice/tiny-helper")  # the model itself, later: an ordinary install
     assert services.catalog.get_model(gpt.model_sha256).status is ModelStatus.INSTALLED
     assert services.remote_engines.run_here(gpt.id).model == "remote-model-a"
