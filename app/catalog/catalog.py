@@ -32,6 +32,7 @@ from app.catalog.listings import Listings
 from app.catalog.migrations import MIGRATIONS, migration_names
 from app.catalog.schema import Database
 from app.catalog.models_gpts import ModelsAndGPTs
+from app.catalog.remote_engines import RemoteEnginesMixin
 from app.core.errors import CatalogError, InvalidInput
 from app.core.settings import Settings
 
@@ -91,7 +92,8 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
     log.info("Catalog %s migrated: %s", path, ", ".join(m.name for m in pending))
 
 
-class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, KnowledgeIndex, ApiKeysMixin):
+class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, KnowledgeIndex, ApiKeysMixin,
+              RemoteEnginesMixin):
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

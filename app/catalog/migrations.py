@@ -315,3 +315,31 @@ def m010_linked_models_and_imported_chats(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m012_remote_engines(db: Database) -> None:
+    """Remote OpenAI-compatible engines (their API keys live in the keyring, not here), and which GPTs
+    run on one of them instead of this computer. A GPT with no placement row runs here; removing an
+    engine removes its placements, so those GPTs run here again."""
+    statements = [
+        """CREATE TABLE remote_engines (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            base_url TEXT NOT NULL,
+            verify_tls INTEGER NOT NULL DEFAULT 1,
+            timeout_seconds REAL NOT NULL DEFAULT 120,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX remote_engines_name ON remote_engines (name COLLATE NOCASE)",
+        """CREATE TABLE gpt_placements (
+            gpt_id TEXT PRIMARY KEY REFERENCES gpts (id) ON DELETE CASCADE,
+            engine_id INTEGER NOT NULL REFERENCES remote_engines (id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX gpt_placements_engine_id ON gpt_placements (engine_id)",
+    ]
+    for statement in statements:
+        db.execute(statement)

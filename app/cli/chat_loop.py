@@ -19,7 +19,8 @@ def run_chat(services: Services, out: Output, gpt_key: str, *, message: str | No
         stream = services.chat.send(gpt.id, message, conversation_id=conversation_id)
         _stream(out, stream)
         return 0
-    out.write(f"Chatting with {gpt.name}. Ctrl-C stops a reply; Ctrl-D or /exit quits.")
+    where = services.remote_engines.where(gpt.id)
+    out.write(f"Chatting with {gpt.name} (runs on: {where}). Ctrl-C stops a reply; Ctrl-D or /exit quits.")
     for starter in gpt.starters:
         out.write(f"  try: {starter}")
     while True:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from app import __version__
 from app.cli import (
-    api_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands, store_commands,
+    api_commands, engine_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands,
+    knowledge_commands, store_commands,
 )
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             return api_commands.run(args, services, out)
         if args.command == "gpts" and args.action in gpt_hub_commands.ACTIONS:
             return gpt_hub_commands.run(args, services, out)
+        if args.command == "engines" or (args.command == "gpts" and args.action in engine_commands.GPT_ACTIONS):
+            return engine_commands.run(args, services, out)
         if args.command == "gpts" and args.action in gpt_commands.ACTIONS:
             return gpt_commands.run(args, services, out)
         if args.command == "models" and args.action in import_commands.MODEL_ACTIONS:

@@ -35,8 +35,8 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (  # noqa: PLC0415 - see the module docstring
-        api_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands, knowledge_commands,
-        store_commands,
+        api_commands, engine_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands,
+        knowledge_commands, store_commands,
     )
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(gpts.add_parser("list", help="GPTs you can chat with"))
     gpt_hub_commands.add_parsers(gpts, _json)
     gpt_commands.add_parsers(gpts, _json)
+    engine_commands.add_gpt_parsers(gpts, _json)
 
     chat = sub.add_parser("chat", help="chat with a GPT (one message with -m, else interactive)")
     chat.add_argument("gpt", help="GPT id or name")
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge_commands.add_parsers(sub, _json)
     api_commands.add_parsers(sub, _json)
     finetune_command.add_parser(sub, _json)
+    engine_commands.add_parsers(sub, _json)
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)

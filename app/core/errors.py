@@ -109,3 +109,32 @@ class BadTrainingData(InvalidInput):
 
 class FinetuneUnavailable(KnownError):
     """Fine-tuning needs an optional extra (torch, transformers, peft), or a base it cannot train."""
+class RemoteEngineError(EngineError):
+    """A remote OpenAI-compatible engine (llama-server, vLLM, Ollama, another GPT Shelf) failed a request.
+
+    The sentence names the engine, so a person with several engines knows which one to look at.
+    """
+
+
+class RemoteUnreachable(RemoteEngineError):
+    """Nothing answered at the engine's address (refused, unknown host, TLS failure, connect timeout)."""
+
+
+class RemoteAuthFailed(RemoteEngineError):
+    """The engine refused the API key (HTTP 401 or 403)."""
+
+
+class RemoteRateLimited(RemoteEngineError):
+    """The engine asked to slow down (HTTP 429); ``retry_after`` is its wait in seconds when it said one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class RemoteTimedOut(RemoteEngineError):
+    """The engine sent nothing for longer than its timeout (a stalled server or a very slow prefill)."""
+
+
+class RemoteStreamDropped(RemoteEngineError):
+    """The engine's stream ended in the middle of a reply (the server stopped or the network dropped)."""

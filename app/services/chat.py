@@ -32,6 +32,9 @@ from app.services.models import ModelLibrary
 
 if TYPE_CHECKING:
     from app.services.knowledge import KnowledgeService
+    from app.core.remote import Placement
+    from app.engine.remote import RemoteClient
+    from app.services.remote_engines import RemoteEngines
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ class ChatService:
     checkpoint_seconds: float = 1.0
     knowledge: KnowledgeService | None = None
     """Finds passages of a GPT's knowledge files for each question (None: replies use no knowledge)."""
+    remote: RemoteEngines | None = None
+    """Remote engines; a GPT placed on one is answered there (see :meth:`placement_of`)."""
 
     def send(self, gpt_key: str, text: str, *, conversation_id: int | None = None) -> ReplyStream:
         """Commit the person's message and return the reply stream (iterate it to generate)."""
@@ -119,8 +124,10 @@ class ChatService:
         if len(turns[-1].content) > MAX_MESSAGE_CHARS:
             raise InvalidInput(f"The message is longer than {MAX_MESSAGE_CHARS:,} characters.")
         prompt = self.build_prompt(gpt, turns[:-1], turns[-1].content)
+        # A grammar-held reply (drafting) needs this computer's engine; a test chat runs where the GPT runs.
+        placement = self.placement_of(gpt) if grammar is None else None
         return PreviewStream(self, gpt, (prompt.messages, prompt.pinned), notices=list(prompt.notices),
-                             sources=list(prompt.sources), session=session, grammar=grammar)
+                             sources=list(prompt.sources), placement=placement, session=session, grammar=grammar)
 
     def build_prompt(self, gpt: GPT, history: Sequence[ChatMessage], text: str) -> Prompt:
         """The messages for answering ``text`` after ``history``: instructions and examples, the history, and
@@ -158,8 +165,12 @@ class ChatService:
         if prompt.sources:
             self.catalog.set_message_sources(reply.id, prompt.sources)
         return ReplyStream(self, gpt, (prompt.messages, prompt.pinned), notices=list(prompt.notices),
-                           sources=list(prompt.sources), conversation=conversation, user_message=user,
-                           reply_message=reply)
+                           sources=list(prompt.sources), placement=self.placement_of(gpt), conversation=conversation,
+                           user_message=user, reply_message=reply)
+
+    def placement_of(self, gpt: GPT) -> Placement | None:
+        """The remote engine and model the person chose for this GPT; None: it runs on this computer."""
+        return self.remote.placement(gpt.id) if self.remote is not None else None
 
     def load_spec(self, gpt: GPT) -> LoadSpec:
         model = self.catalog.get_model(gpt.model_sha256)
@@ -189,7 +200,9 @@ class _EngineReply:
     """The knowledge passages the prompt carries, numbered as the reply may cite them."""
     result: ChatResult | None = None
     text: str = ""
-    _engine: EngineClient | None = None
+    placement: Placement | None = None
+    """Set: the reply comes from this remote engine's model instead of this computer's engine."""
+    _engine: EngineClient | RemoteClient | None = None
     _cancelled: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -200,6 +213,9 @@ class _EngineReply:
 
     def _engine_items(self, session: str, grammar: str | None = None) -> Iterator[ChatChunk | ChatResult]:
         """The engine's chunks and final result for ``prompt``, kept under ``session`` (its KV cache key)."""
+        if self.placement is not None:
+            yield from self._remote_items(self.placement, grammar)
+            return
         model = self.service.catalog.get_model(self.gpt.model_sha256)
         if model.info is None:
             raise KnownError(f"Model {model.display_name!r} has no recorded GGUF details; import it again.")
@@ -215,6 +231,21 @@ class _EngineReply:
         for item in engine.chat(request):
             if self._cancelled.is_set():
                 engine.cancel()
+            if isinstance(item, ChatResult):
+                self.result = item
+            yield item
+
+    def _remote_items(self, placement: Placement, grammar: str | None) -> Iterator[ChatChunk | ChatResult]:
+        """The same prompt, sent to the remote engine's model; its template and context are the server's."""
+        assert self.service.remote is not None
+        client = self.service.remote.client_for(placement)
+        self._engine = client
+        if self._cancelled.is_set():
+            client.cancel()
+        messages, _pinned = self.prompt
+        for item in client.chat(messages, self.gpt.params, model=placement.model, grammar=grammar):
+            if self._cancelled.is_set():
+                client.cancel()
             if isinstance(item, ChatResult):
                 self.result = item
             yield item

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from app.services.model_scan import ModelScanner
     from app.services.models import ModelLibrary
     from app.services.publish import Publisher
+    from app.services.remote_engines import RemoteEngines
     from app.services.secrets import Secrets
     from app.services.starter import Starter
     from app.services.store import Store
@@ -142,7 +143,7 @@ class Services:
         from app.services.chat import ChatService  # noqa: PLC0415
 
         return ChatService(self.catalog, self.models, self.engines, self.catalog.load_settings,
-                           knowledge=self.knowledge)
+                           knowledge=self.knowledge, remote=self.remote_engines)
 
     @_Built
     def knowledge(self) -> KnowledgeService:
@@ -158,6 +159,12 @@ class Services:
 
         return FinetuneService(self.catalog, self.models, self.gpts, self.paths, self.catalog.load_settings,
                                EngineClient, available_memory)
+
+    @_Built
+    def remote_engines(self) -> RemoteEngines:
+        from app.services.remote_engines import RemoteEngines  # noqa: PLC0415
+
+        return RemoteEngines(self.catalog, self.secrets, lambda: self.installer)
 
     @_Built
     def drafter(self) -> GPTDrafter:

@@ -63,16 +63,24 @@ class Installer:
         self._slots = threading.BoundedSemaphore(max(1, self.max_parallel))
 
     def install(self, listing_id: str, *, variant: str | None = None, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> GPT:
+                cancel: threading.Event | None = None, model_here: bool = True) -> GPT:
         return self.install_listing(self.catalog.get_listing(listing_id), variant=variant, progress=progress,
-                                    cancel=cancel)
+                                    cancel=cancel, model_here=model_here)
 
     def install_listing(self, listing: Listing, *, variant: str | None = None, progress: Progress | None = None,
-                        cancel: threading.Event | None = None) -> GPT:
+                        cancel: threading.Event | None = None, model_here: bool = True) -> GPT:
         """Install what ``listing`` names, whether the store index holds it or not (a GPT shared by its
-        repo's link is described by a listing built from its own gpt.json)."""
+        repo's link is described by a listing built from its own gpt.json).
+
+        ``model_here`` False installs the GPT without downloading its model, for a GPT that will run on a
+        remote engine: the model is recorded as missing (pinned by its sha256, so installing it later
+        is an ordinary install) and the GPT's own files still come.
+        """
         client = self.client()
         spec = self._spec(client, listing)
+        if not model_here and spec.get("adapter"):
+            raise InvalidInput(f"{listing.name} carries a LoRA adapter, which a remote engine cannot apply; it can "
+                               "only run on this computer.")
         chosen = pick_variant(spec["variants"], variant or spec["default_variant"], listing.name)
         base = (spec.get("adapter") or {}).get("base_sha256")
         if base and chosen.sha256 != base:  # an adapter only works on the model it was trained on
@@ -80,7 +88,10 @@ class Installer:
                 raise InvalidInput(f"{listing.name} has an adapter trained on another variant than {variant}; "
                                    "install it without choosing a variant.")
             chosen = next((v for v in spec["variants"] if v.sha256 == base), chosen)
-        model = self._fetch(client, spec["model_repo"], spec["model_revision"], chosen, progress, cancel)
+        if model_here:
+            model = self._fetch(client, spec["model_repo"], spec["model_revision"], chosen, progress, cancel)
+        else:
+            model = self._not_fetched(client, spec["model_repo"], spec["model_revision"], chosen)
         adapter = None
         if spec.get("adapter"):
             a = spec["adapter"]
@@ -187,6 +198,22 @@ class Installer:
             sha256=sha256, display_name=f"{repo.split('/')[-1]} {variant.quant}",
             path=target.relative_to(self.paths.home).as_posix(), size=target.stat().st_size,
             status=ModelStatus.INSTALLED, info=info, source=f"hub:{repo}@{revision}/{variant.file}",
+        ))
+
+    def _not_fetched(self, client: HubClient, repo: str, revision: str, variant: ListingVariant) -> ModelFile:
+        """The model of a GPT that runs on a remote engine: recorded as missing, pinned by sha256, not downloaded."""
+        sha256 = variant.sha256 or client.file_ref(repo, variant.file, revision=revision).sha256
+        if sha256 is None:
+            raise HubError(f"Neither the listing nor the hub gives a sha256 for {variant.file}; the GPT was not "
+                           "installed.")
+        try:
+            return self.catalog.get_model(sha256)  # already here (installed or not): keep it as it is
+        except NotFound:
+            pass
+        return self.catalog.add_model(ModelFile(
+            sha256=sha256, display_name=f"{repo.split('/')[-1]} {variant.quant}",
+            path=self.paths.blob(sha256).relative_to(self.paths.home).as_posix(), size=variant.size,
+            status=ModelStatus.MISSING, info=None, source=f"hub:{repo}@{revision}/{variant.file}",
         ))
 
     def _fetch_file(self, client: HubClient, listing: Listing, pinned: _Pinned, progress: Progress | None,

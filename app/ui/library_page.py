@@ -27,7 +27,8 @@ from app.ui.versions_dialog import VersionsDialog
 from app.ui.widgets import id_table, select_row_with, selected_value
 
 if TYPE_CHECKING:
-    from app.ui.publish_dialog import PublishDialog  # both imported when opened: not on the start path
+    from app.ui.publish_dialog import PublishDialog  # imported when opened: not on the start path
+    from app.ui.run_on_dialog import RunOnDialog
     from app.ui.wizard import GPTWizard
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,11 @@ class LibraryPage(QWidget):
         self.publish_button.clicked.connect(self.publish_selected)
         self.publish_dialog: PublishDialog | None = None
         """The publish dialog while it is open (tests reach it here)."""
+        self.run_on_button = QPushButton(self.tr("Runs on…"))
+        self.run_on_button.setToolTip(self.tr("Run this GPT on this computer or on a remote engine"))
+        self.run_on_button.clicked.connect(self.choose_where)
+        self.run_on_dialog: RunOnDialog | None = None
+        """The "Runs on" dialog while it is open (tests reach it here)."""
         self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.clicked.connect(self.import_file)
         self.uninstall_button = QPushButton(self.tr("Uninstall"))
@@ -98,6 +104,7 @@ class LibraryPage(QWidget):
         buttons.addWidget(self.versions_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.publish_button)
+        buttons.addWidget(self.run_on_button)
         buttons.addStretch(1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.import_button)
@@ -121,8 +128,12 @@ class LibraryPage(QWidget):
                           self.tr("No GPTs yet. Install one from the Store, or import a GGUF model and "
                                   "make a GPT from it."))
         self.table.setRowCount(len(gpts))
+        placements = {p.gpt_id: p for p in self.services.remote_engines.placements()}
         for row, gpt in enumerate(gpts):
             model_name, size = self._model_of(gpt)
+            placement = placements.get(gpt.id)
+            if placement is not None:
+                model_name = self.tr("{0} on {1} (remote)").format(placement.model, placement.engine_name)
             cells = (gpt.name, gpt.version, self._source_text(gpt.source), model_name, size, self._update_of(gpt))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -187,6 +198,7 @@ class LibraryPage(QWidget):
         self.versions_button.setEnabled(has)
         self.export_button.setEnabled(has and not busy)
         self.publish_button.setEnabled(has and not busy)
+        self.run_on_button.setEnabled(has)
         self.import_button.setEnabled(not busy)
         self.uninstall_button.setEnabled(has and not busy)
         listed = None
@@ -261,6 +273,26 @@ class LibraryPage(QWidget):
             self.status.setText(self.tr("{0} {1} is on the hub as {2}.").format(gpt.name, result.version,
                                                                               result.repo_id))
 
+    @Slot()
+    def choose_where(self, engine_id: int | None = None) -> bool:
+        """Ask where the selected GPT runs (this computer or an engine's model); True when it was saved."""
+        gpt = self.selected_gpt()
+        if gpt is None:
+            return False
+        from app.ui.run_on_dialog import RunOnDialog  # noqa: PLC0415 - with the first use, not at start
+
+        dialog = RunOnDialog(self.services, self.jobs, gpt, self, engine_id=engine_id)
+        self.run_on_dialog = dialog
+        dialog.exec()
+        self.run_on_dialog = None
+        dialog.deleteLater()
+        if dialog.saved:
+            self.refresh()
+            where = self.services.remote_engines.where(gpt.id)
+            self.status.setText(self.tr("{0} runs on: {1}").format(gpt.name, where))
+            self.changed.emit()
+        return dialog.saved
+
     def ask_with_model(self, gpt: GPT) -> bool | None:
         """Whether the model goes into the file (None: cancelled). Without it the other machine needs
         the same model installed, which a locally imported model rarely is."""
@@ -319,10 +351,10 @@ class LibraryPage(QWidget):
         gpt_id = self.selected_id()
         if gpt_id is None or self.file_job is not None:
             return
-        store = self.services.store
+        remote = self.services.remote_engines
 
         def work(report, cancel):  # noqa: ANN001, ANN202 - a Job's work
-            return store.install(gpt_id, progress=report, cancel=cancel)
+            return remote.update_from_store(gpt_id, progress=report, cancel=cancel)
 
         job = Job(work, name=f"update {gpt_id}")
         job.signals.progress.connect(self._on_update_progress)

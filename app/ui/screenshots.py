@@ -3,11 +3,11 @@
 Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
 new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
-Settings, in the light and dark themes, the chat again in Chinese, and Settings ▸ Import after a scan
-(``python -m app.ui.screenshots DIR import`` renders only that one); then a GPT with knowledge files:
-its reply with cited sources, an opened citation, and the wizard's Knowledge step; and the wizard's
-Fine-tune step with the bundled example chats checked (or, without the ``finetune`` extra, explaining
-how to install it).
+Settings, in the light and dark themes, the chat again in Chinese, Settings' remote engines section,
+and Settings ▸ Import after a scan (``python -m app.ui.screenshots DIR import`` renders only that one);
+then a GPT with knowledge files: its reply with cited sources, an opened citation, and the wizard's
+Knowledge step; and the wizard's Fine-tune step with the bundled example chats checked (or, without
+the ``finetune`` extra, explaining how to install it).
 """
 
 from __future__ import annotations
@@ -120,6 +120,26 @@ def finetune_step(app: QApplication, window: MainWindow, gpt: GPT, target: Path)
     return path
 
 
+def engines_shot(app: QApplication, services: Services, target: Path) -> Path:
+    """Settings → Remote engines with two engines (no server needs to run: nothing is checked)."""
+    from app.ui.engines_section import EnginesSection  # noqa: PLC0415
+    from app.ui.jobs import Jobs  # noqa: PLC0415
+
+    remote = services.remote_engines
+    for name, url in (("Lab server (llama-server)", "http://10.0.0.5:8080"), ("Ollama", "http://127.0.0.1:11434")):
+        if not any(e.name == name for e in remote.list()):
+            remote.add(name, url, api_key="sk-example" if "Lab" in name else None)
+    section = EnginesSection(services, Jobs())
+    section.resize(820, 520)
+    section.show()
+    section.table.selectRow(0)
+    settle(app)
+    path = target / "settings-engines-light.png"
+    section.grab().save(str(path))
+    section.close()
+    return path
+
+
 def _grab(window: QWidget, path: Path) -> Path:
     window.grab().save(str(path))
     return path
@@ -226,6 +246,7 @@ def render(target: Path, only: str | None = None) -> list[Path]:
         window = make_window(services)
         written.append(finetune_step(app, window, helper, target))
         window.close()
+        written.append(engines_shot(app, services, target))
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")

@@ -32,6 +32,7 @@ from app.services.container import Services
 from app.services.secrets import HF_TOKEN, redact
 from app.ui.api_control import ApiControl
 from app.ui.api_section import ApiSection
+from app.ui.engines_section import EnginesSection
 from app.ui.i18n import LANGUAGES
 from app.ui.import_panel import ImportPanel
 from app.ui.jobs import Job, Jobs
@@ -77,9 +78,10 @@ class SettingsPage(QWidget):
         body = QWidget()
         sections = QVBoxLayout(body)
         self.api_section = ApiSection(services, jobs, self.api)
+        self.remote_engines = EnginesSection(services, jobs)
         self.imports = ImportPanel(services, jobs)
-        for section in (self._engine_section(), self._hub_section(), self.api_section, self._appearance_section(),
-                        self.imports, self._data_section()):
+        for section in (self._engine_section(), self.remote_engines, self._hub_section(), self.api_section,
+                        self._appearance_section(), self.imports, self._data_section()):
             sections.addWidget(section)
         sections.addStretch(1)
         scroll = QScrollArea()

@@ -64,8 +64,12 @@ class ChatPage(QWidget):
         self.title.setObjectName("pageHeading")
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(self.export)
+        self.where = QLabel()
+        self.where.setObjectName("pageNote")
+        self.where.setAccessibleName(self.tr("Where this GPT runs"))
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.where)
         head.addWidget(self.export_button)
         self.messages = MessageView()
         self.messages.regenerate_requested.connect(self.regenerate)
@@ -345,6 +349,18 @@ class ChatPage(QWidget):
         self.empty_note.setVisible(empty)
         self.starters.set_starters(gpt.starters if (empty and gpt is not None) else ())
         self.export_button.setEnabled(self.conversation_id is not None)
+        self._show_where(gpt)
+
+    def _show_where(self, gpt: GPT | None) -> None:
+        """Say where the GPT runs, so nobody sends a message to a server without seeing it."""
+        placement = self.services.remote_engines.placement(gpt.id) if gpt is not None else None
+        if placement is None:
+            self.where.setText(self.tr("Runs on this computer") if gpt is not None else "")
+            self.where.setToolTip("")
+        else:
+            self.where.setText(self.tr("Runs on {0} · {1}").format(placement.engine_name, placement.model))
+            self.where.setToolTip(self.tr("Messages to this GPT are sent to the remote engine {0}.")
+                                  .format(placement.engine_name))
 
     @Slot(int)
     def _on_deleted(self, conversation_id: int) -> None:

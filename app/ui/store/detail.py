@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.core.entities import FitReport, Listing
+from app.core.entities import Fit, FitReport, Listing
 from app.core.errors import KnownError
 from app.core.memory import human
 from app.services.container import Services
@@ -60,6 +60,13 @@ class DetailView(QWidget):
         self.variant_combo.currentIndexChanged.connect(self._show_fit)
         self.fit_label = QLabel()
         self.fit_label.setWordWrap(True)
+        self.remote_button = QPushButton()
+        self.remote_button.setToolTip(self.tr("Install this GPT without its model and run it on a remote engine"))
+        self.remote_button.clicked.connect(self.run_on_engine)
+        self.remote_button.setVisible(False)
+        self.remote_job: Job | None = None
+        self.run_on_dialog: QWidget | None = None
+        """The engine and model dialog while it is open (tests reach it here)."""
         self.install_panel = InstallPanel(services, jobs)
         self.install_panel.installed.connect(self._on_installed)
         self.install_panel.uninstalled.connect(self.uninstalled)
@@ -77,6 +84,7 @@ class DetailView(QWidget):
         facts.addRow(self.tr("Base model:"), self.model_label)
         facts.addRow(self.tr("Variant:"), self.variant_combo)
         facts.addRow("", self.fit_label)
+        facts.addRow("", self.remote_button)
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -149,6 +157,60 @@ class DetailView(QWidget):
         report = self._fits.get(self.variant_combo.currentData())
         if report is not None:
             self.fit_label.setText(report.explanation)
+        self._offer_engine(report)
+
+    def _offer_engine(self, report: FitReport | None) -> None:
+        """When the GPT will not fit here and remote engines exist, offer to run it on one."""
+        engines = self._services.remote_engines.list() if report is not None and report.verdict is Fit.WONT_FIT \
+            else []
+        offer = bool(engines) and self.listing is not None and not self.listing.installed
+        if offer:
+            self.remote_button.setText(self.tr("Run on {0}…").format(engines[0].name) if len(engines) == 1 else
+                                       self.tr("Run on a remote engine…"))
+        self.remote_button.setVisible(offer)
+
+    @Slot()
+    def run_on_engine(self) -> bool:
+        """Ask for an engine and model, then install the GPT without its model and place it there (a Job)."""
+        listing = self.listing
+        if listing is None or self.remote_job is not None:
+            return False
+        from app.ui.run_on_dialog import RunOnDialog  # noqa: PLC0415 - with the first use, not at start
+
+        dialog = RunOnDialog(self._services, self._jobs, None, self, name=listing.name)
+        self.run_on_dialog = dialog  # tests reach the open dialog here
+        dialog.exec()
+        self.run_on_dialog = None
+        dialog.deleteLater()
+        if dialog.choice is None:
+            return False
+        engine_id, model = dialog.choice
+        variant = self.variant_combo.currentData()
+        remote = self._services.remote_engines
+        self.remote_button.setEnabled(False)
+        self.fit_label.setText(self.tr("Installing {0} to run on the engine…").format(listing.name))
+        job = Job(lambda _report, cancel: remote.install_to_run_on(listing.id, engine_id, model, variant=variant,
+                                                                   cancel=cancel), name=f"install {listing.id}")
+        job.signals.finished.connect(self._on_remote_installed)
+        job.signals.failed.connect(self.fit_label.setText)
+        job.signals.done.connect(self._remote_done)
+        self.remote_job = self._jobs.start(job)
+        return True
+
+    @Slot(object)
+    def _on_remote_installed(self, installed: object) -> None:
+        gpt, placement = installed
+        self.fit_label.setText(self.tr("{0} is installed and runs on {1} · {2}.").format(
+            gpt.name, placement.engine_name, placement.model))
+        self.remote_button.setVisible(False)
+        if self.listing is not None and self.listing.id == gpt.id:
+            self.install_panel.set_listing(gpt.id, True, self.variant_combo.currentData)
+        self._on_installed(gpt.id)
+
+    @Slot()
+    def _remote_done(self) -> None:
+        self.remote_job = None
+        self.remote_button.setEnabled(True)
 
     @Slot(str)
     def _on_installed(self, gpt_id: str) -> None:

@@ -8,11 +8,12 @@ import threading
 
 import pytest
 
-from app.core.entities import ChatChunk, ModelStatus
-from app.core.errors import KnownError
+from app.core.entities import ChatChunk, MessageStatus, ModelStatus
+from app.core.errors import InvalidInput, KnownError, NotFound
 from app.core.paths import AppPaths
 from app.hub.sync import STARTER
 from app.services.container import open_services
+from tests.support.fake_engine import PIECES, fake_engine
 from tests.support.fake_hub import ALICE_TOKEN
 from tests.support.store_data import INDEX_REPO, listing_line, publish_index, publish_tiny_gpt
 
@@ -176,3 +177,52 @@ def test_without_a_keyring_the_token_is_kept_for_the_session_only(services, monk
     assert services.secrets.get("hub-token") is None
     assert services.secrets.set("hub-token", "hf_abcdefgh") is False
     assert services.secrets.get("hub-token") == "hf_abcdefgh" and not services.secrets.persistent
+
+
+# --- a GPT that will not fit here, installed to run on a remote engine (the fit check's "Run on <engine>") ---
+@pytest.fixture
+def engine():
+    with fake_engine() as running:
+        yield running
+
+
+def test_a_gpt_installed_for_an_engine_downloads_no_model_and_chats_there(services, fake_hub, tiny_model, engine):
+    line = publish_tiny_gpt(fake_hub, tiny_model)
+    publish_index(fake_hub, {"shards/0000.jsonl.gz": [line]})
+    services.store.sync()
+    services.remote_engines.add("Lab", engine.url)
+    gpt, placement = services.remote_engines.install_to_run_on("alice/tiny-helper", "Lab", "remote-model-a")
+    assert (placement.gpt_id, placement.model) == (gpt.id, "remote-model-a")
+    model = services.catalog.get_model(gpt.model_sha256)
+    assert model.status is ModelStatus.MISSING and model.sha256 == line["model"]["variants"][0]["sha256"]
+    assert not (services.paths.home / model.path).exists() and list(services.paths.store.iterdir()) == []
+
+    stream = services.chat.send(gpt.id, "hello")
+    text = "".join(i.text for i in stream if isinstance(i, ChatChunk))
+    assert text == "".join(PIECES)
+    assert services.catalog.list_messages(stream.conversation.id)[-1].status is MessageStatus.COMPLETE
+    assert engine.chats()[-1].body["messages"][0] == {"role": "system", "content": "Answer briefly."}
+
+    with pytest.raises(InvalidInput, match="not on this computer"):
+        services.remote_engines.run_here(gpt.id)
+    services.remote_engines.update_from_store(gpt.id)  # My GPTs' Update: it stays on the engine, no download
+    assert services.catalog.get_model(gpt.model_sha256).status is ModelStatus.MISSING
+    assert list(services.paths.store.iterdir()) == []
+    services.store.install("alice/tiny-helper")  # the model itself, later: an ordinary install
+    assert services.catalog.get_model(gpt.model_sha256).status is ModelStatus.INSTALLED
+    assert services.remote_engines.run_here(gpt.id).model == "remote-model-a"
+
+
+def test_an_unknown_engine_installs_nothing_and_uninstall_leaves_the_store_folder_alone(services, fake_hub,
+                                                                                        tiny_model, engine):
+    publish_index(fake_hub, {"shards/0000.jsonl.gz": [publish_tiny_gpt(fake_hub, tiny_model)]})
+    services.store.sync()
+    with pytest.raises(NotFound, match="engine"):
+        services.remote_engines.install_to_run_on("alice/tiny-helper", "Nope", "m")
+    assert services.gpts.list() == []
+    services.remote_engines.add("Lab", engine.url)
+    gpt, _ = services.remote_engines.install_to_run_on("alice/tiny-helper", "Lab", "m")
+    services.store.uninstall(gpt.id)
+    assert services.gpts.list() == [] and services.paths.store.is_dir()
+    with pytest.raises(NotFound):
+        services.catalog.get_model(gpt.model_sha256)

@@ -28,6 +28,7 @@ SHIPPED = {
     "m008_knowledge": "035c18b4010d24c31eebd2fe7c456f08c52c2cbd4c7d995f1d7edecc0bbf495a",
     "m009_api_keys": "dcf79faf6f4f58bfd3ceb506bbde0240fe96d4d0cdd60a370695084d9b88a925",
     "m010_linked_models_and_imported_chats": "c0fb43e64a6a9dad30272811bf64d8345d94b22eb712afc07b709f5e77be25d3",
+    "m012_remote_engines": "e61bf2568e7decb17b04a8a5d2885b0ee335b260f02ad6fdfc8c53b1f423dff4",
 }
 
 TABLES = {"settings", "model_files", "gpts", "gpt_versions", "listings", "conversations", "messages", "reviews",
