@@ -75,7 +75,7 @@ def configure_http(proxy: str) -> None:
     User-Agent, whatever endpoint is configured (and stalls for seconds when offline).
     """
     import httpx2  # noqa: PLC0415 - see the note on imports at the top
-    import huggingface_hub  # noqa: PLC0415
+    import huggingface_hub.constants  # noqa: PLC0415 - a submodule the package's lazy __init__ may not have loaded
 
     huggingface_hub.constants.HF_HUB_DISABLE_TELEMETRY = True
     # Its tqdm bars (LFS uploads) would print over our own progress on the terminal and to a GUI's stderr.
