@@ -93,3 +93,16 @@ class EngineCrashed(EngineError):
 
 class CatalogError(KnownError):
     """The local catalog database cannot be opened or is damaged."""
+
+
+class CatalogDamaged(CatalogError):
+    """The catalog file is damaged or is not a database; it was left untouched.
+
+    ``has_backup`` tells a caller (the CLI, the window at start) whether it can offer to restore the
+    newest backup (``gptshelf catalog restore``), which keeps the damaged file aside.
+    """
+
+    def __init__(self, message: str, *, path: object, has_backup: bool) -> None:
+        self.path = path
+        self.has_backup = has_backup
+        super().__init__(message)
