@@ -1853,6 +1853,39 @@ Set a token that can write in Settings, under Hub.</source>
     </message>
 </context>
 <context>
+    <name>RestoreCatalogBox</name>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="28"/>
+        <source>The catalog is damaged</source>
+        <translation>目录已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="29"/>
+        <source>GPT Shelf cannot open its catalog (your GPTs and conversations) because the file is damaged.</source>
+        <translation>GPT Shelf 无法打开它的目录（你的 GPT 和对话），因为该文件已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="32"/>
+        <source>No usable backup was found. The damaged file was left untouched; details are below.</source>
+        <translation>没有找到可用的备份。损坏的文件未被改动；详情见下方。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="36"/>
+        <source>Restore the newest backup, {0}? The damaged file is kept beside it, not deleted.</source>
+        <translation>要恢复最新的备份 {0} 吗？损坏的文件会保留在旁边，不会被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="38"/>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="39"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
     <name>ReviewsPanel</name>
     <message>
         <location filename="../../app/ui/store/reviews.py" line="100"/>
@@ -2564,87 +2597,87 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="97"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="91"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="92"/>
         <source>Chat with your GPT as it is now. Nothing here is saved.</source>
         <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="104"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="112"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="106"/>
         <source>Instructions (change them and ask again):</source>
         <translation>指令（修改后可再次提问）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="118"/>
         <source>Test message</source>
         <translation>测试消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="120"/>
         <source>Message (Enter sends, Esc stops)</source>
         <translation>输入消息（Enter 发送，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="130"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="132"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="134"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="128"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="172"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="166"/>
         <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
         <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="181"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="175"/>
         <source>Fix the step “{0}” first: {1}</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="227"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="221"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="234"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="228"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="251"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="245"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="252"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="254"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="262"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="256"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
