@@ -25,7 +25,7 @@ from app.catalog import Catalog
 from app.core.entities import DownloadStatus
 from app.core.errors import KnownError
 from app.hub.download import Downloader, DownloadRequest
-from tests.integration.download.conftest import catalog, http_client, make_server, store  # noqa: F401 - fixtures
+from tests.integration.download import conftest as download_fixtures
 from tests.integration.download.fault_server import FaultServer
 from tests.integration.download.test_kill_and_two_processes import child, size_of
 from tests.reliability.figures import Figures, size
@@ -33,6 +33,9 @@ from tests.reliability.figures import Figures, size
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and RLIMIT_FSIZE are POSIX")
 
 ROOT = Path(__file__).resolve().parents[2]
+# The download tests' own fixtures: a real catalog, a store folder, fault servers, a plain HTTP client.
+catalog, store = download_fixtures.catalog, download_fixtures.store
+make_server, http_client = download_fixtures.make_server, download_fixtures.http_client
 FAULT_TRIALS = size(20, 200)
 KILLS = size(3, 50)
 PAIRS = size(1, 20)
