@@ -132,18 +132,24 @@ def restore(database: Path, backup: Path) -> Restored:
     if not is_usable(backup):
         raise CatalogError(f"The backup {backup} is itself damaged or not a catalog; choose another one.")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept: list[Path] = []
+    moved: list[tuple[Path, Path]] = []
     try:
         for suffix in ("", *_COMPANIONS):
             current = database.with_name(database.name + suffix)
             if current.exists():
                 aside = database.with_name(f"{database.name}.damaged-{stamp}{suffix}")
                 os.replace(current, aside)
-                kept.append(aside)
+                moved.append((current, aside))
         clean_close.stamp_path(database).unlink(missing_ok=True)
     except OSError as exc:
         raise CatalogError(f"Could not move the damaged catalog {database} aside ({exc}); nothing was restored.") from exc
-    copy_database(backup, database)
+    try:
+        copy_database(backup, database)
+    except CatalogError:
+        for current, aside in moved:  # put the damaged file back: a missing catalog would be taken for a new one
+            os.replace(aside, current)
+        raise
+    kept = [aside for _, aside in moved]
     log.warning("Restored the catalog %s from %s; the damaged file is kept as %s", database, backup,
                 ", ".join(str(p) for p in kept) or "(none)")
     return Restored(backup, tuple(kept))

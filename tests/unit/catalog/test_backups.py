@@ -111,3 +111,22 @@ def test_an_empty_file_without_backups_is_still_a_new_catalog(paths) -> None:
     database.write_bytes(b"")
     open_catalog(database, backups=backups).close()
     assert _messages(database) == 0
+
+
+def test_a_failed_copy_puts_the_damaged_file_back_where_it_was(paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Otherwise the next start would find no catalog and begin an empty one beside the kept file."""
+    from app.catalog import backups as backups_module
+
+    database, backups = paths
+    _with_messages(database, backups, 1)
+    good = rotate_backup(database, backups)
+    database.write_bytes(b"SQLite format 3\x00" + b"\x01" * 3000)
+
+    def full_disk(source: Path, target: Path) -> Path:
+        raise CatalogError(f"Could not copy the catalog {source} to {target} (No space left on device).")
+
+    monkeypatch.setattr(backups_module, "copy_database", full_disk)
+    with pytest.raises(CatalogError, match="No space left"):
+        restore(database, good)
+    assert database.read_bytes() == b"SQLite format 3\x00" + b"\x01" * 3000
+    assert not list(database.parent.glob("*.damaged-*"))
