@@ -141,14 +141,13 @@ def restore(database: Path, backup: Path) -> Restored:
                 os.replace(current, aside)
                 moved.append((current, aside))
         clean_close.stamp_path(database).unlink(missing_ok=True)
-    except OSError as exc:
-        raise CatalogError(f"Could not move the damaged catalog {database} aside ({exc}); nothing was restored.") from exc
-    try:
         copy_database(backup, database)
-    except CatalogError:
+    except (OSError, CatalogError) as exc:
         for current, aside in moved:  # put the damaged file back: a missing catalog would be taken for a new one
             os.replace(aside, current)
-        raise
+        if isinstance(exc, CatalogError):
+            raise
+        raise CatalogError(f"Could not move the damaged catalog {database} aside ({exc}); nothing was restored.") from exc
     kept = [aside for _, aside in moved]
     log.warning("Restored the catalog %s from %s; the damaged file is kept as %s", database, backup,
                 ", ".join(str(p) for p in kept) or "(none)")
