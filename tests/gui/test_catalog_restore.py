@@ -61,7 +61,7 @@ def test_restore_at_start_opens_the_backup_and_keeps_the_damaged_file(qapp, dama
         assert services.settings().theme == "dark"
     finally:
         services.close()
-    kept = next(damaged_home.home.glob("catalog.sqlite3.damaged-*"))
+    kept = next(damaged_home.home.glob("catalog.sqlite3.damaged-*Z"))  # the file itself, not its -wal or -shm
     assert kept.read_bytes() == DAMAGED
 
 

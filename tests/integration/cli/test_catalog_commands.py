@@ -32,7 +32,7 @@ def test_a_damaged_catalog_is_restored_from_the_cli_and_kept_aside(capsys, gptsh
     code, out, err = run(capsys, "catalog", "restore")
     assert code == 0, err
     assert f"Restored the catalog from {made}." in out and "The damaged file is kept as" in out
-    kept = next(gptshelf_home.glob("catalog.sqlite3.damaged-*"))
+    kept = next(gptshelf_home.glob("catalog.sqlite3.damaged-*Z"))  # the file itself, not its -wal or -shm
     assert kept.read_bytes() == damaged
     code, out, _ = run(capsys, "settings", "show", "--json")
     assert code == 0 and json.loads(out)["theme"] == "dark"
