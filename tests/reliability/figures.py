@@ -58,8 +58,8 @@ class Figures:
 
     def table(self) -> str:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        rows = ["| Suite | What was counted | Seen | Target | Holds |", "|---|---|---|---|---|"]
-        rows += [f"| {f.suite} | {f.measure} | {f.value} | {f.target} | {'yes' if f.holds else '**no**'} |"
+        rows = ["| Suite | What was counted | Seen | Target | Holds | Size |", "|---|---|---|---|---|---|"]
+        rows += [f"| {f.suite} | {f.measure} | {f.value} | {f.target} | {'yes' if f.holds else '**no**'} | {f.size} |"
                  for f in self.items]
         sizes = sorted({f.size for f in self.items})
         return "\n".join([f"Measured {stamp}, size: {', '.join(sizes)}.", "", *rows])
