@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install screenshots translations bench clean package package-test
+.PHONY: run test test-reliability install screenshots translations bench clean package package-test
 
 install: $(STAMP)
 
@@ -23,6 +23,17 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# The reliability suites (tests/reliability, docs/reliability.md) at full size, and the table of figures rewritten:
+# minutes, not seconds (make test runs them at a quick size). The GGUF suite also checks the ggml-vocab-*.gguf
+# files of the llama-cpp-python sdist, fetched into bench/.build/ once as make bench does (skipped offline).
+test-reliability: $(STAMP)
+	@v=$$($(PY) -c 'from importlib.metadata import version; print(version("llama-cpp-python"))'); \
+	test -e bench/.build/llama_cpp_python-$$v.tar.gz || test -d bench/.build/llama_cpp_python-$$v || \
+	$(PY) -m pip download --quiet --no-binary :all: --no-deps "llama-cpp-python==$$v" -d bench/.build || \
+	echo "make test-reliability: no llama-cpp-python sdist; the GGUF suite checks only the tiny models" >&2
+	QT_QPA_PLATFORM=offscreen GPTSHELF_RELIABILITY=full GPTSHELF_RELIABILITY_WRITE=docs/reliability.md \
+		$(PY) -m pytest tests/reliability -p no:cacheprovider
 
 # Every benchmark: one table on stdout, docs/benchmarks.md rewritten. The first run builds llama-bench from the
 # llama.cpp sources in the llama-cpp-python sdist (a few minutes, cached in bench/.build/).

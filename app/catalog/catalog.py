@@ -18,11 +18,11 @@ from app.catalog.api_keys import ApiKeysMixin
 from app.catalog.database import (
     backup,
     check_header,
+    check_read_only,
     configure,
     connect_unconfigured,
     enable_wal,
     has_user_tables,
-    quick_check,
 )
 from app.catalog.connections import Connections
 from app.catalog.conversations import ConversationsAndMessages
@@ -50,12 +50,12 @@ def open_catalog(database: Path, *, backups: Path) -> Catalog:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         check_header(path, backups)
+        if not clean_close.take(path):
+            check_read_only(path, backups)
         conn = connect_unconfigured(path)
     except (OSError, sqlite3.Error) as exc:
         raise CatalogError(f"The catalog {path} cannot be opened ({exc}).") from exc
     try:
-        if not clean_close.take(path):
-            quick_check(conn, path, backups)
         configure(conn)
         enable_wal(conn, path)
         db = Database(conn)

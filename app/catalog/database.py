@@ -20,16 +20,16 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
+from app.catalog.backups import backup_name, list_backups
 from app.catalog.listing_search import VOCAB_DDL
+from app.core.errors import CatalogDamaged, CatalogError
+
+log = logging.getLogger(__name__)
 
 KNOWLEDGE_VOCAB_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.knowledge_vocab USING fts5vocab(main, knowledge_fts, 'row')")
-from app.core.errors import CatalogError
-
-log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -85,8 +85,12 @@ def check_header(path: Path, backups: Path) -> None:
         return
     except OSError as exc:
         raise CatalogError(f"The catalog {path} cannot be read ({exc.strerror or exc}).") from exc
+    if not header and newest_backup(backups) is not None:
+        # An empty file where a catalog with backups stood was truncated: starting afresh over it would
+        # lose every conversation without a word, so it is damage like any other.
+        raise damaged(path, backups, "the file is empty")
     if header and header != SQLITE_HEADER:
-        raise CatalogError(damaged_message(path, backups, "it is not an SQLite database"))
+        raise damaged(path, backups, "it is not an SQLite database")
 
 
 def quick_check(conn: sqlite3.Connection, path: Path, backups: Path) -> None:
@@ -98,10 +102,28 @@ def quick_check(conn: sqlite3.Connection, path: Path, backups: Path) -> None:
             raise CatalogError(
                 f"The catalog {path} is locked by another program; close other copies of GPT Shelf and try again."
             ) from exc
-        raise CatalogError(damaged_message(path, backups, str(exc))) from exc
+        raise damaged(path, backups, str(exc)) from exc
     if rows != ["ok"]:
         log.error("quick_check of %s failed: %s", path, rows[:20])
-        raise CatalogError(damaged_message(path, backups, rows[0] if rows else "no answer from quick_check"))
+        raise damaged(path, backups, rows[0] if rows else "no answer from quick_check")
+
+
+def check_read_only(path: Path, backups: Path) -> None:
+    """``quick_check`` on a read-only connection, so a damaged file and its WAL are left exactly as they were.
+
+    A read-write connection checkpoints the WAL into the main file when it closes, and deletes a WAL it
+    cannot read: closing it after a failed check changed the damaged file and lost the WAL.
+    """
+    if not path.exists():
+        return  # a new catalog: nothing to check yet
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise damaged(path, backups, str(exc)) from exc
+    try:
+        quick_check(conn, path, backups)
+    finally:
+        conn.close()
 
 
 def enable_wal(conn: sqlite3.Connection, path: Path) -> None:
@@ -118,12 +140,7 @@ def backup(conn: sqlite3.Connection, backups: Path, label: str) -> Path:
     never mistaken for a backup.
     """
     backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = backups / f"catalog-{stamp}-{label}.sqlite3"
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = backups / f"catalog-{stamp}-{label}-{counter}.sqlite3"
+    target = backup_name(backups, label)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -138,23 +155,21 @@ def backup(conn: sqlite3.Connection, backups: Path, label: str) -> Path:
 
 def newest_backup(backups: Path) -> Path | None:
     """The most recent backup (names sort by their UTC timestamp), or None."""
-    try:
-        found = sorted(p for p in backups.glob("catalog-*.sqlite3") if p.is_file())
-    except OSError:
-        return None
-    return found[-1] if found else None
+    found = list_backups(backups)
+    return found[0] if found else None
 
 
-def damaged_message(path: Path, backups: Path, reason: str) -> str:
+def damaged(path: Path, backups: Path, reason: str) -> CatalogDamaged:
     latest = newest_backup(backups)
     if latest is None:
         advice = f"No backup exists in {backups} yet."
     else:
         advice = (
-            f"A backup exists in {backups} (newest: {latest.name}); to restore it, quit GPT Shelf and "
-            f"copy it over {path.name}."
+            f"A backup exists in {backups} (newest: {latest.name}); to restore it, start GPT Shelf and choose "
+            f"Restore, or run `gptshelf catalog restore` (the damaged file is kept aside, not deleted)."
         )
-    return f"The catalog {path} cannot be used because it is damaged ({reason}); the file was left untouched. {advice}"
+    message = f"The catalog {path} cannot be used because it is damaged ({reason}); the file was left untouched. {advice}"
+    return CatalogDamaged(message, path=path, has_backup=latest is not None)
 
 
 def has_user_tables(conn: sqlite3.Connection) -> bool:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from app import __version__
 from app.cli import (
-    api_commands, engine_commands, finetune_command, gpt_commands, gpt_hub_commands, import_commands,
-    knowledge_commands, store_commands,
+    api_commands, catalog_commands, engine_commands, finetune_command, gpt_commands, gpt_hub_commands,
+    import_commands, knowledge_commands, store_commands,
 )
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
@@ -33,6 +33,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     out = Output(as_json=getattr(args, "json", False))
     if args.command == "models" and args.action in ("inspect", "template"):
         return _models_offline(args, out)  # never opens the catalog nor llama.cpp
+    if args.command == "catalog":
+        return catalog_commands.run(args, paths, out)  # works when the catalog cannot be opened
     with open_services(paths) as services:
         if args.command in ("store", "hf", "review", "hub"):
             return store_commands.run(args, services, out)

@@ -109,6 +109,8 @@ class BadTrainingData(InvalidInput):
 
 class FinetuneUnavailable(KnownError):
     """Fine-tuning needs an optional extra (torch, transformers, peft), or a base it cannot train."""
+
+
 class RemoteEngineError(EngineError):
     """A remote OpenAI-compatible engine (llama-server, vLLM, Ollama, another GPT Shelf) failed a request.
 
@@ -138,3 +140,16 @@ class RemoteTimedOut(RemoteEngineError):
 
 class RemoteStreamDropped(RemoteEngineError):
     """The engine's stream ended in the middle of a reply (the server stopped or the network dropped)."""
+
+
+class CatalogDamaged(CatalogError):
+    """The catalog file is damaged or is not a database; it was left untouched.
+
+    ``has_backup`` tells a caller (the CLI, the window at start) whether it can offer to restore the
+    newest backup (``gptshelf catalog restore``), which keeps the damaged file aside.
+    """
+
+    def __init__(self, message: str, *, path: object, has_backup: bool) -> None:
+        self.path = path
+        self.has_backup = has_backup
+        super().__init__(message)

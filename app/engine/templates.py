@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import psutil
 from jinja2.ext import loopcontrols
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.core.entities import ChatMessage, ModelInfo, Role
 from app.core.errors import TemplateError
+from app.engine.template_caps import MAX_OUTPUT_CHARS, MAX_RENDER_BYTES, CappedSandbox, cap_filters
 
 MAX_TEMPLATE_BYTES = 64 * 1024
-MAX_OUTPUT_CHARS = 256 * 1024
 RENDER_SECONDS = 2.0
 MAX_RANGE = 10_000
 
@@ -173,6 +173,13 @@ class _RenderTimeout(BaseException):
     """Raised inside the rendering thread when its time is up (a BaseException so templates can't catch it)."""
 
 
+class _RenderMemory(BaseException):
+    """Raised inside the rendering thread when the process grew too much while it ran (see template_caps)."""
+
+
+_WATCH_SECONDS = 0.01
+
+
 def _render_capped(template: jinja2.Template, context: dict[str, Any], seconds: float) -> str:
     parts: list[str] = []
     outcome: dict[str, BaseException] = {}
@@ -192,17 +199,29 @@ def _render_capped(template: jinja2.Template, context: dict[str, Any], seconds: 
             outcome["error"] = exc
 
     worker = threading.Thread(target=produce, name="template-render", daemon=True)
+    process = psutil.Process()
+    start_rss = process.memory_info().rss
     worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        _interrupt(worker)
-        worker.join(1.0)
-        raise TemplateError(f"The chat template took longer than {seconds:g} s to render and was stopped.")
+    while True:
+        worker.join(_WATCH_SECONDS)
+        if not worker.is_alive():
+            break
+        if process.memory_info().rss - start_rss > MAX_RENDER_BYTES:
+            _interrupt(worker, _RenderMemory)
+            worker.join(1.0)
+            raise TemplateError(f"The chat template used more than {MAX_RENDER_BYTES // 2**20} MiB of memory "
+                                "and was stopped.")
+        if time.monotonic() > deadline:
+            _interrupt(worker, _RenderTimeout)
+            worker.join(1.0)
+            raise TemplateError(f"The chat template took longer than {seconds:g} s to render and was stopped.")
     error = outcome.get("error")
     if error is None:
         return "".join(parts)
     if isinstance(error, TemplateError):
         raise error
+    if isinstance(error, _RenderMemory):
+        raise TemplateError(f"The chat template used more than {MAX_RENDER_BYTES // 2**20} MiB of memory and was stopped.")
     if isinstance(error, _RenderTimeout):
         raise TemplateError(f"The chat template took longer than {seconds:g} s to render and was stopped.")
     if isinstance(error, jinja2.exceptions.SecurityError):
@@ -213,26 +232,10 @@ def _render_capped(template: jinja2.Template, context: dict[str, Any], seconds: 
     raise error
 
 
-def _interrupt(thread: threading.Thread) -> None:
+def _interrupt(thread: threading.Thread, reason: type[BaseException]) -> None:
     """Stop a runaway render: Jinja compiles to Python bytecode, so an async exception lands between steps."""
     if thread.ident is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_RenderTimeout))
-
-
-class _CappedSandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, plus caps on the operators that make huge values from small templates."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise TemplateError("The chat template raised a number to a huge power and was stopped.")
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
-                    if len(seq) * count > MAX_OUTPUT_CHARS:
-                        raise TemplateError("The chat template built a value larger than the output cap.")
-        return super().call_binop(context, operator, left, right)
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(reason))
 
 
 class TemplateRefusal(TemplateError):
@@ -254,12 +257,13 @@ def _tojson(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = _CappedSandbox(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols], autoescape=False)
+def _environment() -> CappedSandbox:
+    env = CappedSandbox(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols], autoescape=False)
     env.globals.clear()
     env.globals.update(raise_exception=_raise_exception, range=_capped_range,
                        strftime_now=_fixed_strftime, dict=dict)
     env.filters["tojson"] = _tojson
+    cap_filters(env.filters)
     return env
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from app.catalog import Catalog, open_catalog
@@ -253,7 +254,7 @@ class Services:
 
     def housekeeping(self) -> int:
         """Remove what an interrupted run left on disk: partial downloads no record knows and old staging
-        folders. Safe beside running work (live downloads hold locks, young staging folders are kept), so
+        folders; then write the catalog's daily backup if one is due. Safe beside running work (live downloads hold locks, young staging folders are kept), so
         the GUI runs it on a worker thread after its first paint. Returns how many things were removed."""
         cleaned = self.downloader.housekeeping()
         if cleaned:
@@ -263,7 +264,19 @@ class Services:
         staged = remove_stale_staging(self.paths.home)
         if staged:
             log.info("removed %d staging folders left by an interrupted import or edit", staged)
+        self.backup_if_due()
         return cleaned + staged
+
+    def backup_if_due(self) -> Path | None:
+        """The catalog's daily rotated backup (app.catalog.backups); a failure is logged, never fatal."""
+        from app.core.errors import KnownError  # noqa: PLC0415
+        from app.services.catalog_backup import rotate  # noqa: PLC0415
+
+        try:
+            return rotate(self.paths)
+        except KnownError as exc:
+            log.warning("%s", exc)
+            return None
 
     def settings(self) -> Settings:
         return self.catalog.load_settings()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.core.errors import CatalogDamaged
 from app.core.paths import AppPaths
 from app.services.container import Services, open_services
 from app.ui.i18n import install_translator, switch_language
@@ -92,13 +93,32 @@ def rebuild_window(old: MainWindow, language: str) -> MainWindow:
     return window
 
 
+def _open_or_restore(app: QApplication, paths: AppPaths) -> Services | None:
+    """The services; a damaged catalog first asks whether to restore the newest backup (None: the person quit)."""
+    try:
+        return open_services(paths, install_starter=False)
+    except CatalogDamaged as exc:
+        log.error("%s", exc)
+        from app.ui.catalog_restore import offer_restore  # noqa: PLC0415 - only after damage
+
+        translator = install_translator(app, "system")  # the settings are in the damaged file
+        restored = offer_restore(exc, paths)
+        if translator is not None:
+            app.removeTranslator(translator)  # the restored settings choose the language from here on
+        if restored is None:
+            return None
+    return open_services(paths, install_starter=False)
+
+
 def run_gui(paths: AppPaths) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GPT Shelf")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("GPT Shelf")
     app.setWindowIcon(app_icon())  # dialogs and the task switcher too, not only the main window
-    services = open_services(paths, install_starter=False)
+    services = _open_or_restore(app, paths)
+    if services is None:
+        return 1
     services.recover()
     prepare_app(app, services)
     jobs = Jobs()

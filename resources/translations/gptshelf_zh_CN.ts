@@ -2391,6 +2391,39 @@ Set a token that can write in Settings, under Hub.</source>
     </message>
 </context>
 <context>
+    <name>RestoreCatalogBox</name>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="28"/>
+        <source>The catalog is damaged</source>
+        <translation>目录已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="29"/>
+        <source>GPT Shelf cannot open its catalog (your GPTs and conversations) because the file is damaged.</source>
+        <translation>GPT Shelf 无法打开它的目录（你的 GPT 和对话），因为该文件已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="32"/>
+        <source>No usable backup was found. The damaged file was left untouched; details are below.</source>
+        <translation>没有找到可用的备份。损坏的文件未被改动；详情见下方。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="36"/>
+        <source>Restore the newest backup, {0}? The damaged file is kept beside it, not deleted.</source>
+        <translation>要恢复最新的备份 {0} 吗？损坏的文件会保留在旁边，不会被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="38"/>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/catalog_restore.py" line="39"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
     <name>ReviewsPanel</name>
     <message>
         <location filename="../../app/ui/store/reviews.py" line="100"/>

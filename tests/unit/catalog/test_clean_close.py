@@ -18,13 +18,13 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every catalog counts as big enough to stamp; records each quick_check run."""
     monkeypatch.setattr(clean_close, "MIN_CHECKED_BYTES", 0)
     ran: list[str] = []
-    real = catalog_module.quick_check
+    real = catalog_module.check_read_only
 
-    def spy(conn, path, backups):  # noqa: ANN001, ANN202
+    def spy(path, backups):  # noqa: ANN001, ANN202
         ran.append(path.name)
-        return real(conn, path, backups)
+        return real(path, backups)
 
-    monkeypatch.setattr(catalog_module, "quick_check", spy)
+    monkeypatch.setattr(catalog_module, "check_read_only", spy)
     return ran
 
 
