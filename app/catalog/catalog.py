@@ -26,6 +26,7 @@ from app.catalog.database import (
 from app.catalog.connections import Connections
 from app.catalog.conversations import ConversationsAndMessages
 from app.catalog.downloads import DownloadsMixin
+from app.catalog.eval_runs import EvalRuns
 from app.catalog.listings import Listings
 from app.catalog.migrations import MIGRATIONS, migration_names
 from app.catalog.schema import Database
@@ -89,7 +90,7 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
     log.info("Catalog %s migrated: %s", path, ", ".join(m.name for m in pending))
 
 
-class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin):
+class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, EvalRuns):
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

@@ -25,6 +25,7 @@ SHIPPED = {
     "m005_pinned_conversations": "94e869e1a5c1e90f0f30f6566a97039bea370edfe7cc35aad998ad783313a700",
     "m006_gpt_files_and_changelog": "260f43810ea857bad1bd3a488f4d18cf1b32a0827cc8aea3f709a481a141b370",
     "m007_listing_category_sorts": "a79880a9f13e074d8f0b4f8a60b5c7b7f237aa7f2e2a8ceee5bc4a1a155055f0",
+    "m014_eval_runs": "e9ce393d2c17cdf66be3ce84fc6f02353ade87a7c476a9cd1c3d1f21f39b2075",
 }
 
 TABLES = {"settings", "model_files", "gpts", "gpt_versions", "listings", "conversations", "messages", "reviews"}
