@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from app import __version__
-from app.cli import gpt_commands, gpt_hub_commands, store_commands
+from app.cli import eval_commands, gpt_commands, gpt_hub_commands, store_commands
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
 from app.cli.output import Output, human_count, human_size
@@ -37,6 +37,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             return gpt_hub_commands.run(args, services, out)
         if args.command == "gpts" and args.action in gpt_commands.ACTIONS:
             return gpt_commands.run(args, services, out)
+        if args.command == "eval":
+            return eval_commands.run(args, services, out)
         handler = {
             "info": _info, "models": _models, "gpts": _gpts, "chat": _chat, "history": _history,
             "settings": _settings,

@@ -34,7 +34,7 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import gpt_commands, gpt_hub_commands, store_commands  # noqa: PLC0415 - see the module docstring
+    from app.cli import eval_commands, gpt_commands, gpt_hub_commands, store_commands  # noqa: PLC0415 - see the module docstring
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
     _global_options(parser, version=True)
@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     store_commands.add_parsers(sub, _json)
+    eval_commands.add_parser(sub, _json)
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)
