@@ -55,6 +55,8 @@ class EvalTarget:
     label: str
     """How tables and the history name it: ``0.2.0``, ``draft``, ``0.2.0 without adapter``."""
     gpt: GPT
+    keep: bool = True
+    """Whether its runs go into the history (a draft's and an unsaved adapter's do not: they are no version)."""
 
     @property
     def adapter(self) -> bool:
@@ -124,26 +126,28 @@ class EvalService:
 
     @staticmethod
     def draft(gpt: GPT, label: str = "draft") -> EvalTarget:
-        """A GPT that is not saved (the wizard's draft, a fine-tuning candidate)."""
-        return EvalTarget(label, gpt)
+        """A GPT that is not saved (the wizard's draft, a fine-tuning candidate); its runs are not kept."""
+        return EvalTarget(label, gpt, keep=False)
 
     @staticmethod
     def without_adapter(target: EvalTarget) -> EvalTarget:
         if target.gpt.adapter_sha256 is None:
             raise InvalidInput(f"{target.gpt.name} {target.label} has no adapter to leave out.")
-        return EvalTarget(f"{target.label} without adapter", replace(target.gpt, adapter_sha256=None))
+        return EvalTarget(f"{target.label} without adapter", replace(target.gpt, adapter_sha256=None), target.keep)
 
     @staticmethod
     def with_adapter(target: EvalTarget, adapter_sha256: str, *, scale: float = 1.0,
                      label: str | None = None) -> EvalTarget:
-        """The target with another adapter (a model record in the catalog), e.g. one just trained."""
+        """The target with another adapter (a model record in the catalog), e.g. one just trained; such a
+        candidate is no saved version, so its runs are not kept."""
         gpt = replace(target.gpt, adapter_sha256=adapter_sha256, adapter_scale=scale)
-        return EvalTarget(label or f"{target.label} with adapter", gpt)
+        return EvalTarget(label or f"{target.label} with adapter", gpt, keep=False)
 
     # --- running --------------------------------------------------------------------------------
     def start(self, eval_set: EvalSet, targets: Sequence[EvalTarget], *, evals_sha256: str,
               seed: int | None = None, keep: bool = True) -> EvalJob:
-        """A run of ``eval_set`` on each target in turn, not begun; ``keep`` stores each run in the catalog."""
+        """A run of ``eval_set`` on each target in turn, not begun; ``keep`` stores each run in the catalog
+        (but never a draft's: :attr:`EvalTarget.keep`)."""
         if not targets:
             raise InvalidInput("Choose at least one GPT version to run the eval set on.")
         return EvalJob(self, eval_set, tuple(targets), evals_sha256, eval_set.seed if seed is None else seed, keep)
@@ -235,11 +239,11 @@ class EvalJob:
                 if progress is not None:
                     progress(EvalProgress(done, self.total, target.label, case.id, answered))
             results.append((target, tuple(cases)))
-        runs = [EvalRun.of(cases, gpt_id=target.gpt.id, label=target.label, version=target.gpt.version,
-                           evals_sha256=self.evals_sha256, seed=self.seed, adapter=target.adapter)
-                for target, cases in results]
-        if self.keep:
-            runs = [self.service.catalog.save_eval_run(run) for run in runs]
+        runs = []
+        for target, cases in results:
+            run = EvalRun.of(cases, gpt_id=target.gpt.id, label=target.label, version=target.gpt.version,
+                             evals_sha256=self.evals_sha256, seed=self.seed, adapter=target.adapter)
+            runs.append(self.service.catalog.save_eval_run(run) if self.keep and target.keep else run)
         for run in runs:
             log.info("eval %s %s: %d/%d cases passed", run.gpt_id, run.label, run.passed_cases, run.total_cases)
         return runs
