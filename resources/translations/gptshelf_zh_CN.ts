@@ -551,19 +551,222 @@
     </message>
 </context>
 <context>
+    <name>EvalDialog</name>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="54"/>
+        <source>Evals of {0}</source>
+        <translation>{0} 的评测</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="54"/>
+        <source>the new GPT</source>
+        <translation>新的 GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="59"/>
+        <source>Choose eval set…</source>
+        <translation>选择评测集…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="62"/>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <source>Baseline</source>
+        <translation>基准</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="64"/>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <source>Candidate</source>
+        <translation>候选</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="65"/>
+        <source>Run evals</source>
+        <translation>运行评测</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="68"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="76"/>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="78"/>
+        <source>with</source>
+        <translation>与</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <location filename="../../app/ui/evals_dialog.py" line="231"/>
+        <source>Case</source>
+        <translation>用例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <location filename="../../app/ui/evals_dialog.py" line="231"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="84"/>
+        <source>Eval results</source>
+        <translation>评测结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="87"/>
+        <source>Answers and checks</source>
+        <translation>回答与检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>Cases passed</source>
+        <translation>通过的用例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>Checks passed</source>
+        <translation>通过的检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="102"/>
+        <location filename="../../app/ui/evals_dialog.py" line="106"/>
+        <source>Trend</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="103"/>
+        <source>Past eval runs</source>
+        <translation>以往的评测运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="105"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="128"/>
+        <source>nothing (run one side)</source>
+        <translation>无（只运行一侧）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="131"/>
+        <source>the draft (not saved)</source>
+        <translation>草稿（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="133"/>
+        <source>{0} (current)</source>
+        <translation>{0}（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="136"/>
+        <source>{0} without its adapter</source>
+        <translation>{0}（不加适配器）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="152"/>
+        <source>the GPT&apos;s own eval set</source>
+        <translation>该 GPT 自带的评测集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="153"/>
+        <source>{0}: {1} cases, seed {2}. Every side answers the same cases with the same seed.</source>
+        <translation>{0}：{1} 个用例，种子 {2}。两侧用同一种子回答同样的用例。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="163"/>
+        <source>This GPT has no eval set yet: choose a file (docs/evals.md shows the format).</source>
+        <translation>这个 GPT 还没有评测集：请选择一个文件（格式见 docs/evals.md）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="168"/>
+        <source>Choose eval set</source>
+        <translation>选择评测集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="169"/>
+        <source>Eval sets (*.json)</source>
+        <translation>评测集 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="210"/>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="223"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="250"/>
+        <source>{0} of {1} answers · {2}: {3}</source>
+        <translation>已回答 {0}/{1} · {2}：{3}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="262"/>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="284"/>
+        <source>{0}: {1} of {2} cases passed, {3} of {4} checks</source>
+        <translation>{0}：{2} 个用例中通过 {1} 个，{4} 项检查中通过 {3} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="287"/>
+        <source>Regressions (passed in {0}, fail in {1}): {2}</source>
+        <translation>退步（在 {0} 中通过，在 {1} 中失败）：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="290"/>
+        <source>Fixed: {0}</source>
+        <translation>已修复：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="292"/>
+        <source>No regressions.</source>
+        <translation>没有退步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="307"/>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="307"/>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+</context>
+<context>
     <name>GPTWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="58"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="60"/>
         <source>Edit {0}</source>
         <translation>编辑 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="58"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="60"/>
         <source>New GPT</source>
         <translation>新建 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="61"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="63"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -932,7 +1135,7 @@ Assistant: Arr, a dirty snowball of the skies!</source>
     </message>
     <message>
         <location filename="../../app/ui/library_page.py" line="60"/>
-        <location filename="../../app/ui/library_page.py" line="76"/>
+        <location filename="../../app/ui/library_page.py" line="81"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
@@ -957,140 +1160,150 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation>版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="78"/>
+        <location filename="../../app/ui/library_page.py" line="76"/>
+        <source>Evals…</source>
+        <translation>评测…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="77"/>
+        <source>Run the GPT&apos;s eval set: two versions side by side, and the trend.</source>
+        <translation>运行该 GPT 的评测集：两个版本并排比较，并查看趋势。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="83"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="80"/>
+        <location filename="../../app/ui/library_page.py" line="85"/>
         <source>Publish…</source>
         <translation>发布…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="81"/>
+        <location filename="../../app/ui/library_page.py" line="86"/>
         <source>Put this GPT on the hub: for you only, for anyone with the link, or in the store.</source>
         <translation>将此 GPT 发布到 Hub：仅自己可见、获得链接的任何人可见，或上架商店。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="86"/>
+        <location filename="../../app/ui/library_page.py" line="91"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="88"/>
+        <location filename="../../app/ui/library_page.py" line="93"/>
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="227"/>
+        <location filename="../../app/ui/library_page.py" line="234"/>
         <source>{0} {1} is saved.</source>
         <translation>{0} {1} 已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="261"/>
+        <location filename="../../app/ui/library_page.py" line="281"/>
         <source>{0} {1} is on the hub as {2}.</source>
         <translation>{0} {1} 已在 Hub 上发布为 {2}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="269"/>
+        <location filename="../../app/ui/library_page.py" line="289"/>
         <source>Include the model file ({0})? The exported file then works on any machine; without it, the other machine needs the same model installed.</source>
         <translation>要包含模型文件（{0}）吗？包含后导出的文件在任何电脑上都能用；不包含的话，另一台电脑需要已安装同一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="287"/>
-        <location filename="../../app/ui/library_page.py" line="309"/>
+        <location filename="../../app/ui/library_page.py" line="307"/>
+        <location filename="../../app/ui/library_page.py" line="329"/>
         <source>GPT Shelf files (*.gptshelf)</source>
         <translation>GPT Shelf 文件 (*.gptshelf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="297"/>
+        <location filename="../../app/ui/library_page.py" line="317"/>
         <source>Exporting {0}…</source>
         <translation>正在导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="301"/>
+        <location filename="../../app/ui/library_page.py" line="321"/>
         <source>Exported to {0}.</source>
         <translation>已导出到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="308"/>
+        <location filename="../../app/ui/library_page.py" line="328"/>
         <source>Import GPT</source>
         <translation>导入 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="314"/>
+        <location filename="../../app/ui/library_page.py" line="334"/>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="329"/>
+        <location filename="../../app/ui/library_page.py" line="349"/>
         <source>Updating…</source>
         <translation>正在更新…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="335"/>
+        <location filename="../../app/ui/library_page.py" line="355"/>
         <source>Updating… {0}%</source>
         <translation>正在更新… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="340"/>
+        <location filename="../../app/ui/library_page.py" line="360"/>
         <source>{0} {1} is ready.</source>
         <translation>{0} {1} 已就绪。</translation>
     </message>
     <message>
         <location filename="../../app/ui/library_page.py" line="61"/>
-        <location filename="../../app/ui/library_page.py" line="117"/>
+        <location filename="../../app/ui/library_page.py" line="123"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="120"/>
+        <location filename="../../app/ui/library_page.py" line="126"/>
         <source>GPTs installed from the store and the ones you made.</source>
         <translation>从商店安装的 GPT 和你自己创建的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="121"/>
+        <location filename="../../app/ui/library_page.py" line="127"/>
         <source>No GPTs yet. Install one from the Store, or import a GGUF model and make a GPT from it.</source>
         <translation>还没有 GPT。请从商店安装，或导入 GGUF 模型后用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="141"/>
+        <location filename="../../app/ui/library_page.py" line="147"/>
         <source>(missing: {0})</source>
         <translation>（缺失：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="157"/>
+        <location filename="../../app/ui/library_page.py" line="163"/>
         <source>Update available: {0}</source>
         <translation>有可用更新：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="160"/>
+        <location filename="../../app/ui/library_page.py" line="166"/>
         <source>Made here</source>
         <translation>本机创建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="160"/>
+        <location filename="../../app/ui/library_page.py" line="166"/>
         <source>Starter</source>
         <translation>入门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="161"/>
+        <location filename="../../app/ui/library_page.py" line="167"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="161"/>
+        <location filename="../../app/ui/library_page.py" line="167"/>
         <source>Imported</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="201"/>
+        <location filename="../../app/ui/library_page.py" line="208"/>
         <source>Update to {0}</source>
         <translation>更新到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="268"/>
-        <location filename="../../app/ui/library_page.py" line="286"/>
+        <location filename="../../app/ui/library_page.py" line="288"/>
+        <location filename="../../app/ui/library_page.py" line="306"/>
         <source>Export GPT</source>
         <translation>导出 GPT</translation>
     </message>
@@ -1107,27 +1320,27 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">已将 {0} 导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="360"/>
+        <location filename="../../app/ui/library_page.py" line="380"/>
         <source>Uninstall GPT</source>
         <translation>卸载 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="373"/>
+        <location filename="../../app/ui/library_page.py" line="393"/>
         <source>Delete “{0}”? Its conversations stay in the history.</source>
         <translation>删除“{0}”？它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="375"/>
+        <location filename="../../app/ui/library_page.py" line="395"/>
         <source>Uninstall “{0}”? Its model file is deleted too when no other GPT uses it; its conversations stay in the history.</source>
         <translation>卸载“{0}”？如果没有其他 GPT 使用它的模型文件，该文件也会被删除；它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="392"/>
+        <location filename="../../app/ui/library_page.py" line="412"/>
         <source>Uninstalling {0}…</source>
         <translation>正在卸载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="401"/>
+        <location filename="../../app/ui/library_page.py" line="421"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -2564,24 +2777,34 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>TestPage</name>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="97"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="91"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="92"/>
         <source>Chat with your GPT as it is now. Nothing here is saved.</source>
         <translation>与当前状态的 GPT 对话。这里的内容都不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="104"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="98"/>
         <source>Instructions</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="112"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="106"/>
         <source>Instructions (change them and ask again):</source>
         <translation>指令（修改后可再次提问）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="109"/>
+        <source>Run evals…</source>
+        <translation>运行评测…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="110"/>
+        <source>Run an eval set on the draft and on the saved version, side by side.</source>
+        <translation>在草稿和已保存版本上运行评测集，并排比较。</translation>
     </message>
     <message>
         <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
@@ -2619,32 +2842,37 @@ Set a token that can write in Settings, under Hub.</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="227"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="201"/>
+        <source>{0} will be saved with the GPT as its eval set.</source>
+        <translation>{0} 将作为评测集随 GPT 一起保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="234"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="255"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="251"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="272"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="252"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="273"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="254"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="275"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="262"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="283"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
