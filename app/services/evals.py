@@ -37,7 +37,7 @@ from app.core.entities import GPT, ChatChunk, ChatResult, FinishReason
 from app.core.errors import InvalidInput, KnownError
 from app.core.evals import CaseResult, EvalComparison, EvalRun
 from app.core.paths import AppPaths
-from app.services.chat import ChatService
+from app.services.chat import ChatService, PreviewStream
 
 if TYPE_CHECKING:  # names for annotations only: pydantic stays off the GUI's start path
     from app.manifest.evalset import EvalCase, EvalSet
@@ -170,15 +170,18 @@ class EvalService:
         """The GPT's kept runs, newest first, with totals only (the trend)."""
         return self.catalog.list_eval_runs(self.catalog.get_gpt(gpt_key).id, limit=limit)
 
-    def answer(self, target: EvalTarget, case: EvalCase, seed: int,
-               cancelled: threading.Event | None = None) -> CaseResult:
-        """One case answered by one target and judged (slow)."""
+    def answer(self, target: EvalTarget, case: EvalCase, seed: int, cancelled: threading.Event | None = None,
+               watch: Callable[[PreviewStream | None], None] | None = None) -> CaseResult:
+        """One case answered by one target and judged (slow). ``watch`` is told the reply stream while it
+        runs (and None after), so a job can cancel exactly this reply and no other chat."""
         from app.services.eval_checks import judge  # noqa: PLC0415 - the scoring libraries, with the first case
 
         gpt = replace(target.gpt, params=replace(target.gpt.params, seed=seed))
         engine, _loaded = self.chat.engines.acquire(self.chat.load_spec(gpt))
         engine.forget(None)  # every case from an empty cache: see the module's docstring
         stream = self.chat.preview(gpt, case.turns(), session=EVAL_SESSION)
+        if watch is not None:
+            watch(stream)
         parts: list[str] = []
         result: ChatResult | None = None
         started = time.monotonic()
@@ -192,6 +195,9 @@ class EvalService:
                     result = item
         except KnownError as exc:
             return CaseResult(case.id, "".join(parts), error=str(exc), seconds=time.monotonic() - started)
+        finally:
+            if watch is not None:
+                watch(None)
         if result is None or result.finish_reason is FinishReason.CANCELLED:
             raise EvalStopped()
         output = "".join(parts)
@@ -210,6 +216,7 @@ class EvalJob:
     seed: int
     keep: bool = True
     _cancelled: threading.Event = field(default_factory=threading.Event)
+    _stream: PreviewStream | None = None
 
     @property
     def total(self) -> int:
@@ -218,7 +225,14 @@ class EvalJob:
     def cancel(self) -> None:
         """Stop at the next token; :meth:`run` raises :class:`EvalStopped` and keeps nothing."""
         self._cancelled.set()
-        self.service.chat.engines.cancel_all()
+        stream = self._stream
+        if stream is not None:
+            stream.cancel()
+
+    def _watch(self, stream: PreviewStream | None) -> None:
+        self._stream = stream
+        if stream is not None and self._cancelled.is_set():
+            stream.cancel()
 
     def run(self, progress: Callable[[EvalProgress], None] | None = None) -> list[EvalRun]:
         """Each target's run, in order (kept in the catalog when ``keep``); :class:`EvalStopped` if cancelled."""
@@ -231,7 +245,7 @@ class EvalJob:
                     raise EvalStopped()
                 if progress is not None:
                     progress(EvalProgress(done, self.total, target.label, case.id))
-                answered = self.service.answer(target, case, self.seed, self._cancelled)
+                answered = self.service.answer(target, case, self.seed, self._cancelled, self._watch)
                 if self._cancelled.is_set():
                     raise EvalStopped()
                 cases.append(answered)

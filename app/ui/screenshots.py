@@ -3,7 +3,8 @@
 Runs offscreen against a throw-away data folder with the starter GPT, so the pictures show what a
 new user sees: the store (list and detail), a chat whose reply was really streamed by the starter
 model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPTs, Models and
-Settings, in the light and dark themes, and the chat again in Chinese.
+Settings, in the light and dark themes, the chat again in Chinese, and the evals dialog after a real
+run of two versions of a quiz GPT on the starter model.
 """
 
 from __future__ import annotations
@@ -84,6 +85,49 @@ def make_window(services: Services) -> MainWindow:
     return window
 
 
+QUIZ_EVALS = {"schema": "gptshelf/evals@1", "seed": 42, "cases": [
+    {"id": "france", "prompt": "What is the capital of France?", "checks": [
+        {"type": "contains", "text": "Paris"}, {"type": "max_length", "chars": 40}]},
+    {"id": "japan", "prompt": "What is the capital of Japan?", "checks": [
+        {"type": "contains", "text": "Tokyo"}, {"type": "max_length", "chars": 40}]},
+    {"id": "one-word", "prompt": "What is the capital of Italy?", "checks": [
+        {"type": "regex", "pattern": "^\\W*Rome\\W*$", "ignore_case": True}]},
+    {"id": "similar", "prompt": "Which city is the capital of Germany?", "checks": [
+        {"type": "rouge_l", "reference": "Berlin", "min": 0.5}]},
+]}
+
+
+def shoot_evals(app: QApplication, services: Services, target: Path, suffix: str = "light") -> Path:
+    """The evals dialog after a real run on the starter model: two versions of a quiz GPT side by side."""
+    import json  # noqa: PLC0415 - only for this picture
+
+    from app.ui.evals_dialog import EvalDialog  # noqa: PLC0415
+    from app.ui.jobs import Jobs  # noqa: PLC0415
+
+    scratchpad = services.gpts.get("Scratchpad")
+    with tempfile.TemporaryDirectory() as folder:
+        evals = Path(folder) / "evals.json"
+        evals.write_text(json.dumps(QUIZ_EVALS), encoding="utf-8")
+        quiz = services.gpts.create("Capital Quiz", scratchpad.model_sha256, evals=evals,
+                                    instructions="Answer with the city's name only.",
+                                    params=GenerationParams(temperature=0.3, max_tokens=24, context_length=1024))
+    services.gpts.edit(quiz.id, instructions="You are a friendly geography teacher. Answer in a full sentence.",
+                       changelog="Friendlier answers")
+    dialog = EvalDialog(services, Jobs(), services.gpts.get(quiz.id))
+    dialog.resize(*SIZE)
+    dialog.show()
+    dialog.run_button.click()
+    deadline = time.monotonic() + 600
+    while dialog.busy and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    dialog.table.selectRow(0)
+    settle(app)
+    path = target / f"evals-{suffix}.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
+
+
 def render(target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication; never at import time
@@ -107,6 +151,7 @@ def render(target: Path) -> list[Path]:
             window.dismiss_welcome()  # the light set shows the first-start welcome; the dark set does not
             window.close()
         apply_theme(app, Theme.LIGHT)
+        written.append(shoot_evals(app, services, target))
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")
