@@ -110,14 +110,14 @@ def shoot_evals(app: QApplication, services: Services, target: Path, suffix: str
         evals.write_text(json.dumps(QUIZ_EVALS), encoding="utf-8")
         quiz = services.gpts.create("Capital Quiz", scratchpad.model_sha256, evals=evals,
                                     instructions="Answer with the city's name only.",
-                                    params=GenerationParams(temperature=0.3, max_tokens=24, context_length=1024))
+                                    params=GenerationParams(temperature=0.3, max_tokens=12, context_length=1024))
     services.gpts.edit(quiz.id, instructions="You are a friendly geography teacher. Answer in a full sentence.",
                        changelog="Friendlier answers")
     dialog = EvalDialog(services, Jobs(), services.gpts.get(quiz.id))
     dialog.resize(*SIZE)
     dialog.show()
     dialog.run_button.click()
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + 1800
     while dialog.busy and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     dialog.table.selectRow(0)

@@ -105,13 +105,13 @@ def gemma(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_starter_gpts_shipped_eval_set_runs_on_gemma_and_repeats_exactly(services, gemma):
     """A real model this time: the Scratchpad's eval set (docs/evals.md), sampled at temperature 0.7 with
     the set's seed, answers the same twice. How many cases pass is reported, not asserted (a 270M model,
-    and replies cut at 24 tokens to keep the test short)."""
+    and replies cut at 8 tokens to keep the test short)."""
     from app.services.starter import STARTER_GPT_ID
     from app.services.starter_catalog import starter_eval_set
 
     model = services.models.import_gguf(gemma, name="Gemma 3 270M")
     gpt = services.gpts.create("Scratchpad", model.sha256, gpt_id=STARTER_GPT_ID, evals=starter_eval_set(STARTER_GPT_ID),
-                               params=GenerationParams(temperature=0.7, max_tokens=24, repeat_penalty=1.15))
+                               params=GenerationParams(temperature=0.7, max_tokens=8, repeat_penalty=1.15))
     eval_set, sha256 = services.evals.eval_set_of(gpt)
     first = services.evals.against_last(eval_set, services.evals.current(gpt.id), evals_sha256=sha256)
     second = services.evals.against_last(eval_set, services.evals.current(gpt.id), evals_sha256=sha256)
@@ -119,3 +119,33 @@ def test_the_starter_gpts_shipped_eval_set_runs_on_gemma_and_repeats_exactly(ser
     assert second.regressions == () and all(c.output.strip() for c in first.current.cases)
     print(f"\nScratchpad on Gemma 3 270M: {first.current.passed_cases}/{first.current.total_cases} cases, "
           f"{first.current.passed_checks}/{first.current.total_checks} checks")
+
+
+def test_with_and_without_the_adapter_on_the_same_cases_and_seed(services, tiny_model, tmp_path):
+    """The adapter side loads the model with the LoRA (a random one that changes a tiny llama's greedy
+    reply), the other side without; an ``exact`` case built from the adapter-free answer shows which is which."""
+    from tests.support.tiny_lora import write_tiny_lora
+
+    model = services.models.import_gguf(tiny_model)
+    adapter = services.models.import_gguf(write_tiny_lora(tiny_model, tmp_path / "adapter.gguf"), name="lora")
+    gpt = services.gpts.create("Adapted", model.sha256,
+                               params=GenerationParams(temperature=0.0, max_tokens=16, context_length=1024))
+    probe, probe_sha = services.evals.read_eval_set(write_set(tmp_path / "probe.json", [
+        {"id": "p", "prompt": "Say hi", "checks": [{"type": "max_length", "chars": 100000}]}]))
+    plain = services.evals.start(probe, [services.evals.current(gpt.id)], evals_sha256=probe_sha,
+                                 keep=False).run()[0].cases[0].output
+    adapted = services.gpts.edit(gpt.id, adapter=adapter.sha256, evals=write_set(tmp_path / "evals.json", [
+        {"id": "base-answer", "prompt": "Say hi", "checks": [{"type": "exact", "text": plain}]}]))
+    eval_set, sha256 = services.evals.eval_set_of(adapted)
+    current = services.evals.current(gpt.id)
+    comparison = services.evals.compare(eval_set, services.evals.without_adapter(current), current,
+                                        evals_sha256=sha256)
+    baseline, now = comparison.baseline, comparison.current
+    assert (baseline.label, baseline.adapter, now.adapter) == (f"{adapted.version} without adapter", False, True)
+    assert baseline.cases[0].passed and not now.cases[0].passed  # the adapter changed the answer
+    assert comparison.regressions == ("base-answer",)
+    # The fine-tuning step's call: a candidate adapter that is not saved on the GPT yet, never kept.
+    candidate = services.evals.with_adapter(services.evals.without_adapter(current), adapter.sha256,
+                                            label="after training")
+    runs = services.evals.start(eval_set, [candidate], evals_sha256=sha256).run()
+    assert runs[0].id is None and runs[0].cases[0].output == now.cases[0].output
