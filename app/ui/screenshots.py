@@ -109,10 +109,9 @@ def shoot_evals(app: QApplication, services: Services, target: Path, suffix: str
         evals = Path(folder) / "evals.json"
         evals.write_text(json.dumps(QUIZ_EVALS), encoding="utf-8")
         quiz = services.gpts.create("Capital Quiz", scratchpad.model_sha256, evals=evals,
-                                    instructions="Answer with the city's name only.",
-                                    params=GenerationParams(temperature=0.3, max_tokens=12, context_length=1024))
-    services.gpts.edit(quiz.id, instructions="You are a friendly geography teacher. Answer in a full sentence.",
-                       changelog="Friendlier answers")
+                                    params=GenerationParams(temperature=0.7, max_tokens=16, context_length=1024))
+    services.gpts.edit(quiz.id, params=GenerationParams(temperature=0.7, max_tokens=9, context_length=1024),
+                       changelog="Shorter answers")
     dialog = EvalDialog(services, Jobs(), services.gpts.get(quiz.id))
     dialog.resize(*SIZE)
     dialog.show()
