@@ -27,6 +27,7 @@ from app.catalog.database import (
 from app.catalog.connections import Connections
 from app.catalog.conversations import ConversationsAndMessages
 from app.catalog.downloads import DownloadsMixin
+from app.catalog.eval_runs import EvalRuns
 from app.catalog.knowledge_index import KnowledgeIndex
 from app.catalog.listings import Listings
 from app.catalog.migrations import MIGRATIONS, migration_names
@@ -93,7 +94,7 @@ def _migrate(db: Database, path: Path, backups: Path) -> None:
 
 
 class Catalog(ModelsAndGPTs, ConversationsAndMessages, Listings, DownloadsMixin, KnowledgeIndex, ApiKeysMixin,
-              RemoteEnginesMixin):
+              RemoteEnginesMixin, EvalRuns):
     """Typed access to the local SQLite catalog; safe to share between threads.
 
     All writes go through one connection, one transaction per call; reads use a connection per

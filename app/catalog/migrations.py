@@ -343,3 +343,42 @@ def m012_remote_engines(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m014_eval_runs(db: Database) -> None:
+    """A GPT's eval set (a file pinned like its icon), and every eval run with each case's output and
+    checks, so a later run can show the trend and name the cases that passed before and fail now."""
+    statements = [
+        "ALTER TABLE gpts ADD COLUMN evals TEXT CHECK (evals IS NULL OR json_valid(evals))",
+        """CREATE TABLE eval_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            gpt_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            version TEXT NOT NULL,
+            adapter INTEGER NOT NULL DEFAULT 0,
+            evals_sha256 TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            total_cases INTEGER NOT NULL,
+            passed_cases INTEGER NOT NULL,
+            total_checks INTEGER NOT NULL,
+            passed_checks INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX eval_runs_gpt_id ON eval_runs (gpt_id, id DESC)",
+        """CREATE TABLE eval_cases (
+            run_id INTEGER NOT NULL REFERENCES eval_runs (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            case_id TEXT NOT NULL,
+            output TEXT NOT NULL,
+            checks TEXT NOT NULL CHECK (json_valid(checks)),
+            error TEXT NOT NULL DEFAULT '',
+            passed INTEGER NOT NULL,
+            seconds REAL NOT NULL DEFAULT 0,
+            tokens INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, position)
+        )""",
+    ]
+    for statement in statements:
+        db.execute(statement)

@@ -18,7 +18,7 @@ _HEX_PREFIX = re.compile(r"[0-9a-f]{6,64}")
 _GPT_COLUMNS = (
     "id, name, description, instructions, starters, examples, params, chat_template, model_sha256, "
     "adapter_sha256, adapter_scale, source, version, category, tags, created_at, updated_at, "
-    "author, license, icon, knowledge, changelog"
+    "author, license, icon, knowledge, changelog, evals"
 )
 
 

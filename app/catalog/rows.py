@@ -142,6 +142,8 @@ def gpt_from_plain(values: Mapping[str, Any]) -> GPT:
     fields["source"] = GPTSource(fields.get("source") or GPTSource.CUSTOM.value)
     icon = fields.get("icon")
     fields["icon"] = build(GPTFile, icon) if icon else None
+    evals = fields.get("evals")
+    fields["evals"] = build(GPTFile, evals) if evals else None
     fields["knowledge"] = tuple(build(GPTFile, k) for k in fields.get("knowledge") or ())
     return build(GPT, fields)
 
@@ -153,7 +155,8 @@ def gpt_row(gpt: GPT) -> dict[str, Any]:
     row = gpt_plain(gpt)
     for column in _GPT_JSON_COLUMNS:
         row[column] = dumps(row[column])
-    row["icon"] = None if row["icon"] is None else dumps(row["icon"])  # SQL NULL, not JSON null
+    for column in ("icon", "evals"):
+        row[column] = None if row[column] is None else dumps(row[column])  # SQL NULL, not JSON null
     return row
 
 
@@ -161,7 +164,8 @@ def gpt_from_row(row: sqlite3.Row) -> GPT:
     values = {key: row[key] for key in row.keys()}
     for column in _GPT_JSON_COLUMNS:
         values[column] = json.loads(values[column])
-    values["icon"] = None if values["icon"] is None else json.loads(values["icon"])
+    for column in ("icon", "evals"):
+        values[column] = None if values.get(column) is None else json.loads(values[column])
     return gpt_from_plain(values)
 
 

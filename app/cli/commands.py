@@ -8,8 +8,8 @@ from pathlib import Path
 
 from app import __version__
 from app.cli import (
-    api_commands, catalog_commands, engine_commands, finetune_command, gpt_commands, gpt_hub_commands,
-    import_commands, knowledge_commands, store_commands,
+    api_commands, catalog_commands, engine_commands, eval_commands, finetune_command, gpt_commands,
+    gpt_hub_commands, import_commands, knowledge_commands, store_commands,
 )
 from app.cli.chat_loop import run_chat
 from app.cli.llama_build import describe_build, recorded_build
@@ -52,6 +52,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             return import_commands.run_models(args, services, out)
         if args.command == "history" and args.action in import_commands.HISTORY_ACTIONS:
             return import_commands.run_history(args, services, out)
+        if args.command == "eval":
+            return eval_commands.run(args, services, out)
         handler = {
             "info": _info, "models": _models, "gpts": _gpts, "chat": _chat, "history": _history,
             "settings": _settings, "finetune": finetune_command.run,

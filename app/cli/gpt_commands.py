@@ -49,6 +49,9 @@ def add_parsers(gpts: argparse._SubParsersAction, json_flag) -> None:  # noqa: A
     icon.add_argument("--no-icon", action="store_true", help="remove the icon")
     edit.add_argument("--add-knowledge", action="append", metavar="FILE", help="add a document (repeatable)")
     edit.add_argument("--remove-knowledge", action="append", metavar="NAME", help="remove a document (repeatable)")
+    evals = edit.add_mutually_exclusive_group()
+    evals.add_argument("--evals", metavar="FILE", help="the GPT's eval set (a gptshelf/evals@1 .json file, docs/evals.md)")
+    evals.add_argument("--no-evals", action="store_true", help="remove the eval set")
     edit.add_argument("--changelog", default="", metavar="TEXT", help="what changed, one line (default: a summary)")
     edit.add_argument("--bump", choices=[b.value for b in Bump], default=Bump.AUTO.value,
                       help="which part of the version to raise (auto: minor when the model, instructions, template, "
@@ -118,6 +121,8 @@ def _changes(args: argparse.Namespace, gpt: GPT) -> dict[str, Any]:
         changes["params"] = dataclasses.replace(gpt.params, **params)
     if args.no_icon or args.icon:
         changes["icon"] = None if args.no_icon else Path(args.icon)
+    if args.no_evals or args.evals:
+        changes["evals"] = None if args.no_evals else Path(args.evals)
     if args.add_knowledge or args.remove_knowledge:
         remove = set(args.remove_knowledge or ())
         unknown = remove - {k.path for k in gpt.knowledge} - {k.path.rsplit("/", 1)[-1] for k in gpt.knowledge}

@@ -35,8 +35,8 @@ def _global_options(parser: argparse.ArgumentParser, *, version: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (  # noqa: PLC0415 - see the module docstring
-        api_commands, catalog_commands, engine_commands, finetune_command, gpt_commands, gpt_hub_commands,
-        import_commands, knowledge_commands, store_commands,
+        api_commands, catalog_commands, engine_commands, eval_commands, finetune_command, gpt_commands,
+        gpt_hub_commands, import_commands, knowledge_commands, store_commands,
     )
 
     parser = argparse.ArgumentParser(prog="gptshelf", description="GPT Shelf: local GPTs, offline.")
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     finetune_command.add_parser(sub, _json)
     engine_commands.add_parsers(sub, _json)
     catalog_commands.add_parsers(sub, _json)
+    eval_commands.add_parser(sub, _json)
 
     settings = sub.add_parser("settings", help="preferences").add_subparsers(dest="action", metavar="ACTION",
                                                                            required=True)

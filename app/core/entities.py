@@ -162,6 +162,8 @@ class GPT:
     knowledge: tuple[GPTFile, ...] = ()
     changelog: str = ""
     """The manifest's changelog: one ``version: what changed`` line per version, newest first."""
+    evals: GPTFile | None = None
+    """The GPT's eval set (``evals.json``): the cases its versions are judged by (docs/evals.md)."""
 
 
 @dataclass(frozen=True)

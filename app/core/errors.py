@@ -153,3 +153,13 @@ class CatalogDamaged(CatalogError):
         self.path = path
         self.has_backup = has_backup
         super().__init__(message)
+class BadEvalSet(KnownError):
+    """An eval set (``evals.json``) broke one or more rules; each problem names its case and field
+    (``cases[2] (greets).checks[0].pattern``)."""
+
+    def __init__(self, problems: Sequence[FieldProblem], source: str = "evals.json") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        listed = "; ".join(str(p) for p in self.problems[:10])
+        more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
+        super().__init__(f"{source} is not a valid eval set: {listed}{more}.")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.manifest.models import (
         Adapter,
         EmbeddingModel,
+        EvalsFile,
         Example,
         GPTManifest,
         KnowledgeFile,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "SCHEMA_ID": "fields",
-    "Adapter": "models", "EmbeddingModel": "models", "Example": "models", "GPTManifest": "models",
+    "Adapter": "models", "EmbeddingModel": "models", "EvalsFile": "models", "Example": "models", "GPTManifest": "models",
     "KnowledgeFile": "models", "ModelSpec": "models", "Parameters": "models", "Variant": "models",
     "MAX_DEPTH": "parse", "MAX_MANIFEST_BYTES": "parse", "ParsedManifest": "parse", "dump_manifest": "parse",
     "parse_manifest": "parse",
@@ -47,6 +48,7 @@ __all__ = [
     "SCHEMA_URL",
     "Adapter",
     "EmbeddingModel",
+    "EvalsFile",
     "Example",
     "GPTManifest",
     "KnowledgeFile",

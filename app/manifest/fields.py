@@ -146,6 +146,7 @@ KnowledgePath = _path(
     safe_path.check_knowledge_path,
     "relative path of a document: " + " ".join(sorted(safe_path.KNOWLEDGE_EXTENSIONS)),
 )
+EvalsPath = _path(safe_path.check_evals_path, "relative path of the eval set, a .json file", r"\.json$")
 IconPath = _path(safe_path.check_icon_path, "relative path of an icon: " + " ".join(sorted(safe_path.ICON_EXTENSIONS)))
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from app.core.entities import ChatMessage, GenerationParams, Role
 from app.core.errors import InvalidInput
 from app.manifest.fields import (
+    EvalsPath,
     FileSize,
     GGUFPath,
     IconPath,
@@ -133,6 +134,14 @@ class KnowledgeFile(_Strict):
     sha256: Sha256
 
 
+class EvalsFile(_Strict):
+    """The GPT's eval set (gptshelf/evals@1): cases and checks its versions are judged by (docs/evals.md)."""
+
+    file: EvalsPath
+    size: FileSize
+    sha256: Sha256
+
+
 class EmbeddingModel(_Strict):
     """The GGUF embedding model used to index the knowledge files, pinned like the base model."""
 
@@ -226,10 +235,14 @@ class GPTManifest(_Strict):
     """Oldest GPT Shelf version that can run this GPT."""
     changelog: Changelog = ""
     """What changed in this version (at most 8 KiB)."""
+    evals: EvalsFile | None = None
+    """The eval set in the GPT's repo (evals.json), pinned like the other files; optional, so older manifests stay valid."""
 
     @model_validator(mode="after")
     def _consistent(self) -> GPTManifest:
         problems = duplicate_problems((k.file for k in self.knowledge), "file name", prefix=("knowledge",), suffix=("file",))
+        if self.evals is not None and self.evals.file in {k.file for k in self.knowledge}:
+            problems.append((("evals", "file"), "must not be the path of a knowledge file"))
         if self.adapter is not None and self.adapter.base_sha256 not in {v.sha256 for v in self.model.variants}:
             problems.append((("adapter", "base_sha256"), "must be the sha256 of one of model.variants (the model the adapter was trained on)"))
         pins = {"icon_size": self.icon_size, "icon_sha256": self.icon_sha256}

@@ -34,6 +34,7 @@ KNOWLEDGE_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".pdf", ".docx", "
 }
 #: Raster images only; no SVG (an XML parser on untrusted input buys nothing for an icon).
 ICON_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".webp"})
+EVALS_EXTENSIONS = frozenset({".json"})
 
 #: Formats that unpickle (or may unpickle) when loaded: refused wherever they appear.
 PICKLE_EXTENSIONS = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy"})
@@ -151,3 +152,8 @@ def check_knowledge_path(text: str) -> str:
 def check_icon_path(text: str) -> str:
     """A safe relative path to a raster icon."""
     return check_file_type(check_relative_path(text), ICON_EXTENSIONS)
+
+
+def check_evals_path(text: str) -> str:
+    """A relative path to an eval set (``evals.json``), see :mod:`app.manifest.evalset`."""
+    return check_file_type(check_relative_path(text), EVALS_EXTENSIONS)

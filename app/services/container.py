@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from app.services.drafting import GPTDrafter
     from app.services.engines import EnginePool
     from app.services.finetune import FinetuneService
+    from app.services.evals import EvalService
     from app.services.gpt_package import GPTPackages
     from app.services.gpts import GPTLibrary
     from app.services.history import History
@@ -172,6 +173,12 @@ class Services:
         from app.services.drafting import GPTDrafter  # noqa: PLC0415
 
         return GPTDrafter(self.catalog, self.chat)
+
+    @_Built
+    def evals(self) -> EvalService:
+        from app.services.evals import EvalService  # noqa: PLC0415
+
+        return EvalService(self.catalog, self.chat, self.paths)
 
     @_Built
     def starter(self) -> Starter:

@@ -18,7 +18,7 @@ MAX_CHANGELOG_BYTES = 8 * 1024
 #: What a version is made of; id, source, version, changelog and the times describe it instead.
 CONTENT_FIELDS = (
     "name", "description", "instructions", "starters", "examples", "params", "chat_template", "model_sha256",
-    "adapter_sha256", "adapter_scale", "category", "tags", "author", "license", "icon", "knowledge",
+    "adapter_sha256", "adapter_scale", "category", "tags", "author", "license", "icon", "knowledge", "evals",
 )
 #: Changes to these change what the GPT answers, so "auto" bumps the minor version for them.
 _MINOR_FIELDS = frozenset({"model_sha256", "instructions", "chat_template", "adapter_sha256", "adapter_scale",
@@ -26,6 +26,7 @@ _MINOR_FIELDS = frozenset({"model_sha256", "instructions", "chat_template", "ada
 _LABELS = {
     "starters": "conversation starters", "chat_template": "chat template", "model_sha256": "model",
     "adapter_sha256": "adapter", "adapter_scale": "adapter scale", "knowledge": "knowledge files",
+    "evals": "eval set",
 }
 
 

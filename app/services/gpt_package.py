@@ -24,10 +24,11 @@ from typing import BinaryIO
 
 from app.catalog import Catalog
 from app.core.entities import GPT, GPTFile, GPTSource, ModelFile, ModelStatus
-from app.core.errors import BadGGUF, KnownError, InvalidInput, NotFound
+from app.core.errors import BadEvalSet, BadGGUF, KnownError, InvalidInput, NotFound
 from app.core.paths import AppPaths
 from app.ggufcheck import check_gguf
 from app.manifest import GPTManifest, Variant, dump_manifest, parse_manifest
+from app.manifest.evalset import MAX_EVALS_BYTES
 from app.manifest.safe_path import check_gguf_path
 from app.services.gpt_changes import content
 from app.services.gpts import (
@@ -78,6 +79,8 @@ def package_files(manifest: GPTManifest) -> dict[str, tuple[int, str]]:
         files[manifest.adapter.file] = (manifest.adapter.size, manifest.adapter.sha256)
     for item in manifest.knowledge:
         files[item.file] = (item.size, item.sha256)
+    if manifest.evals is not None:
+        files[manifest.evals.file] = (manifest.evals.size, manifest.evals.sha256)
     return files
 
 
@@ -110,7 +113,7 @@ class GPTPackages:
             tree["adapter"] = {"file": ADAPTER_FILE, "size": adapter.size, "sha256": adapter.sha256,
                                "scale": gpt.adapter_scale, "base_sha256": model.sha256}
             files[ADAPTER_FILE] = self.paths.home / adapter.path
-        for item in (gpt.icon, *gpt.knowledge):
+        for item in (gpt.icon, *gpt.knowledge, gpt.evals):
             if item is not None:
                 files[item.path] = self.paths.blob(item.sha256)
         manifest = parse_manifest(tree, source=f"{gpt.name} (as {MANIFEST})").manifest
@@ -216,6 +219,8 @@ class GPTPackages:
             caps[manifest.icon] = MAX_ICON_BYTES
         if manifest.adapter is not None:
             caps[manifest.adapter.file] = MAX_ADAPTER_BYTES
+        if manifest.evals is not None:
+            caps[manifest.evals.file] = MAX_EVALS_BYTES
         for name, (size, _) in files.items():
             if size > caps[name]:
                 raise refusal(source, f"{name!r} is {size / 2**20:.1f} MiB; at most {caps[name] // 2**20} MiB "
@@ -284,6 +289,9 @@ class GPTPackages:
         with tempfile.TemporaryDirectory(prefix=".import-", dir=home) as staging:
             staged = {name: _stage(reader, source, name, *pin, Path(staging) / f"{i}.part")
                       for i, (name, pin) in enumerate(sorted(wanted.items()))}
+            if manifest.evals is not None:
+                _check_evals(staged.get(manifest.evals.file, self._blob(manifest.evals.sha256)), manifest.evals.file,
+                             source)
             records = self._records(manifest, source, variant, staged)
             try:
                 for name, path in staged.items():
@@ -346,6 +354,7 @@ def _gpt_from(manifest: GPTManifest, variant: Variant, existing: GPT | None,
         category=manifest.category, tags=manifest.tags, author=manifest.author, license=manifest.license,
         icon=icon, knowledge=tuple(GPTFile(k.file, k.sha256, k.size) for k in manifest.knowledge),
         changelog=manifest.changelog,
+        evals=GPTFile(manifest.evals.file, manifest.evals.sha256, manifest.evals.size) if manifest.evals else None,
     )
     if existing is not None and existing.version == gpt.version:
         mine = replace(existing, params=replace(existing.params, seed=None))
@@ -373,6 +382,16 @@ def _stage(reader: PackageReader, source: Path, name: str, size: int, sha256: st
         raise refusal(source, f"{name!r} does not match {MANIFEST}: its sha256 is {digest.hexdigest()}, "
                               f"{MANIFEST} says {sha256} (the file is damaged or was changed)")
     return target
+
+
+def _check_evals(path: Path, name: str, source: Path) -> None:
+    """Refuse a package whose eval set is not a valid ``gptshelf/evals@1`` file (it is pinned, not checked)."""
+    from app.manifest.evalset import parse_eval_set  # noqa: PLC0415 - only for a package with an eval set
+
+    try:
+        parse_eval_set(path.read_bytes(), source=name)
+    except BadEvalSet as exc:
+        raise refusal(source, str(exc).rstrip(".")) from None
 
 
 def _entry(name: str) -> zipfile.ZipInfo:

@@ -56,8 +56,8 @@ class GPTLibrary:
                description: str = "", examples: Sequence[ChatMessage] = (), params: GenerationParams | None = None,
                source: GPTSource = GPTSource.CUSTOM, gpt_id: str | None = None, category: str = "",
                tags: Sequence[str] = (), chat_template: str | None = None, icon: Path | None = None,
-               knowledge: Sequence[Path | GPTFile] = (), adapter: str | None = None,
-               adapter_scale: float = 1.0) -> GPT:
+               knowledge: Sequence[Path | GPTFile] = (), evals: Path | GPTFile | None = None,
+               adapter: str | None = None, adapter_scale: float = 1.0) -> GPT:
         """Make a GPT from an installed model; the name must be new on this machine.
 
         ``icon`` and ``knowledge`` are files to copy into the store (as :meth:`edit` takes them), so a
@@ -83,7 +83,8 @@ class GPTLibrary:
                   chat_template=chat_template or None,
                   adapter_sha256=self.catalog.get_model(adapter).sha256 if adapter else None,
                   adapter_scale=float(adapter_scale))
-        files = {key: value for key, value in (("icon", icon), ("knowledge", tuple(knowledge))) if value}
+        files = {key: value for key, value in (("icon", icon), ("knowledge", tuple(knowledge)), ("evals", evals))
+                 if value}
         with self._staging(files) as staging:
             gpt, staged = self._apply(gpt, files, staging)
             check_gpt(gpt)
@@ -159,8 +160,9 @@ class GPTLibrary:
 
         ``changes`` take the names of :data:`CONTENT_FIELDS`, except that the model and the adapter
         are given as ``model=`` / ``adapter=`` (a sha256, prefix or name; ``adapter=None`` removes it),
-        ``icon=`` as a path to an image (or ``None``), and ``knowledge=`` as a list of paths to add
-        and :class:`GPTFile` values to keep. Nothing changed: the same GPT comes back, no version is
+        ``icon=`` as a path to an image (or ``None``), ``knowledge=`` as a list of paths to add
+        and :class:`GPTFile` values to keep, and ``evals=`` as the path of an eval set (checked:
+        :class:`BadEvalSet` names what is wrong) or ``None``. Nothing changed: the same GPT comes back, no version is
         added. ``bump="auto"`` raises the minor version when the model, instructions, template,
         adapter or knowledge change, else the patch. ``changelog`` is the version's one-line note
         (one is written from the changes when it is empty).
@@ -210,7 +212,7 @@ class GPTLibrary:
         if old.adapter_sha256:
             self._require_installed(old.adapter_sha256, files.get("adapter"),
                                     f"Version {version} of {current.name!r}", what="adapter")
-        for item in (old.icon, *old.knowledge):
+        for item in (old.icon, *old.knowledge, old.evals):
             if item is not None and self.paths is not None and not self.paths.blob(item.sha256).is_file():
                 raise InvalidInput(f"Version {version} of {current.name!r} needs the file {item.path}, which is no "
                                    "longer on this machine; it cannot be rolled back.")
@@ -251,6 +253,8 @@ class GPTLibrary:
                 values[key] = None if value is None else self._file(value, None, staging, staged)
             elif key == "knowledge":
                 values[key] = tuple(self._file(item, "knowledge/", staging, staged) for item in value)
+            elif key == "evals":
+                values[key] = None if value is None else self._evals_file(value, staging, staged)
             else:
                 values[key] = value
         return replace(gpt, **values), staged
@@ -277,10 +281,25 @@ class GPTLibrary:
         name = f"icon{source.suffix.lower()}" if folder is None else f"{folder}{source.name}"
         return GPTFile(path=name, sha256=sha256, size=copy.stat().st_size)
 
+    def _evals_file(self, item: Path | str | GPTFile, staging: Path, staged: dict[str, Path]) -> GPTFile:
+        """An eval set to keep (a :class:`GPTFile`), or one to add: read, checked, then staged as ``evals.json``."""
+        if isinstance(item, GPTFile):
+            return item
+        from app.manifest.evalset import EVALS_FILE, MAX_EVALS_BYTES, parse_eval_set  # noqa: PLC0415 - pydantic
+
+        source = Path(item).expanduser()
+        if not source.is_file():
+            raise InvalidInput(f"{source} does not exist or is not a file.")
+        if source.stat().st_size > MAX_EVALS_BYTES:
+            raise InvalidInput(f"{source} is larger than {MAX_EVALS_BYTES // 2**20} MiB, the most an eval set may be.")
+        parse_eval_set(source.read_bytes(), source=source.name)
+        file = self._file(source, "", staging, staged)
+        return replace(file, path=EVALS_FILE)
+
     @contextlib.contextmanager
     def _staging(self, changes: Mapping[str, Any]) -> Iterator[Path]:
         """A temporary folder beside the store for new files (same disk, so placing one is a rename)."""
-        if not any(changes.get(k) for k in ("icon", "knowledge")):
+        if not any(changes.get(k) for k in ("icon", "knowledge", "evals")):
             yield Path()  # no file to add: nothing is created
             return
         if self.paths is None:
@@ -336,6 +355,7 @@ def manifest_fields(gpt: GPT) -> dict[str, Any]:
             "max_tokens": params.max_tokens, "context_length": params.context_length, "stop": list(params.stop),
         },
         "changelog": gpt.changelog,
+        "evals": {"file": gpt.evals.path, "size": gpt.evals.size, "sha256": gpt.evals.sha256} if gpt.evals else None,
     }
     return fields_
 

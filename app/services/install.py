@@ -6,14 +6,15 @@ sha256 checks into the content-addressed store; run the GGUF check; only then re
 installed and save the GPT. An update keeps the old model file and GPT version until the new one has
 verified, and frees the old file afterwards if nothing else uses it.
 
-A hub GPT's own files come the same way: the adapter (GGUF-checked, recorded like a model), the icon
-and the knowledge files, each pinned by the manifest's size and sha256, downloaded by the same
+A hub GPT's own files come the same way: the adapter (GGUF-checked, recorded like a model), the icon,
+the knowledge files and the eval set, each pinned by the manifest's size and sha256, downloaded by the same
 resumable downloader into the store (``store/sha256/<hex>``) and recorded on the GPT, so My GPTs,
 chat and export see them exactly as if the GPT had been made or imported here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from app.hub.client import HubClient
 from app.hub.download import Downloader, DownloadRequest
 from app.hub.errors import HubError
 from app.services.gpts import MAX_ICON_BYTES, MAX_KNOWLEDGE_BYTES, MAX_KNOWLEDGE_TOTAL
+from app.services.starter_catalog import starter_eval_set
 
 if TYPE_CHECKING:
     from app.manifest import GPTManifest
@@ -43,7 +45,7 @@ Progress = Callable[[DownloadProgress], None]
 
 @dataclass(frozen=True)
 class _Pinned:
-    """One of a hub GPT's own files (icon, knowledge), as its gpt.json pins it."""
+    """One of a hub GPT's own files (icon, knowledge, eval set), as its gpt.json pins it."""
 
     path: str
     size: int
@@ -100,6 +102,7 @@ class Installer:
         icon = self._fetch_file(client, listing, spec["icon"], progress, cancel) if spec.get("icon") else None
         knowledge = tuple(self._fetch_file(client, listing, item, progress, cancel)
                           for item in spec.get("knowledge", ()))
+        evals = self._evals(client, listing, spec, progress, cancel)
         previous = self._existing(listing.id)
         gpt = GPT(
             id=listing.id, name=spec["name"], model_sha256=model.sha256, description=spec["description"],
@@ -108,7 +111,7 @@ class Installer:
             adapter_sha256=adapter.sha256 if adapter else None, adapter_scale=spec.get("adapter_scale", 1.0),
             source=GPTSource.STORE, version=spec["version"], category=spec.get("category", listing.category),
             tags=spec.get("tags", listing.tags), author=spec.get("author", ""), license=spec.get("license", ""),
-            icon=icon, knowledge=knowledge, changelog=spec.get("changelog", ""),
+            icon=icon, knowledge=knowledge, changelog=spec.get("changelog", ""), evals=evals,
         )
         saved = self.catalog.save_gpt(gpt)
         if previous is not None:
@@ -215,6 +218,32 @@ class Installer:
             path=self.paths.blob(sha256).relative_to(self.paths.home).as_posix(), size=variant.size,
             status=ModelStatus.MISSING, info=None, source=f"hub:{repo}@{revision}/{variant.file}",
         ))
+    def _evals(self, client: HubClient, listing: Listing, spec: dict[str, Any], progress: Progress | None,
+               cancel: threading.Event | None) -> GPTFile | None:
+        """The GPT's eval set: the one its gpt.json pins, else (a starter-catalog listing) the one shipped
+        with the app. One that is not a valid eval set is left out, not worth refusing the GPT for."""
+        from app.manifest.evalset import EVALS_FILE, parse_eval_set  # noqa: PLC0415 - only when installing
+
+        if spec.get("evals") is not None:
+            file = self._fetch_file(client, listing, spec["evals"], progress, cancel)
+        else:
+            shipped = starter_eval_set(listing.id) if not (listing.manifest or {}).get("manifest_file") else None
+            if shipped is None:
+                return None
+            data = shipped.read_bytes()
+            file = GPTFile(EVALS_FILE, hashlib.sha256(data).hexdigest(), len(data))
+            blob = self.paths.ensure().blob(file.sha256)
+            if not blob.is_file():
+                blob.parent.mkdir(parents=True, exist_ok=True)
+                partial = blob.with_name(f"{blob.name}.partial")
+                partial.write_bytes(data)
+                partial.replace(blob)
+        try:
+            parse_eval_set(self.paths.blob(file.sha256).read_bytes(), source=f"{listing.id}/{file.path}")
+        except KnownError as exc:
+            log.warning("%s: its eval set is left out: %s", listing.id, exc)
+            return None
+        return file
 
     def _fetch_file(self, client: HubClient, listing: Listing, pinned: _Pinned, progress: Progress | None,
                     cancel: threading.Event | None) -> GPTFile:
@@ -282,4 +311,12 @@ def _own_files(manifest: GPTManifest, listing: Listing) -> dict[str, Any]:
     if sum(k.size for k in knowledge) > MAX_KNOWLEDGE_TOTAL:
         raise HubError(f"{listing.id} holds more than {MAX_KNOWLEDGE_TOTAL // 2**30} GiB of knowledge files; it was "
                        "not installed.")
-    return {"icon": icon, "knowledge": knowledge}
+    from app.manifest.evalset import MAX_EVALS_BYTES  # noqa: PLC0415 - pydantic: loaded with the manifest
+
+    evals = None
+    if manifest.evals is not None:
+        if manifest.evals.size > MAX_EVALS_BYTES:
+            raise HubError(f"{listing.id} names {manifest.evals.file}, larger than the {MAX_EVALS_BYTES // 2**20} MiB "
+                           "allowed for an eval set; it was not installed.")
+        evals = _Pinned(manifest.evals.file, manifest.evals.size, manifest.evals.sha256)
+    return {"icon": icon, "knowledge": knowledge, "evals": evals}

@@ -300,6 +300,8 @@ def repo_files(manifest: GPTManifest, local: dict[str, Path]) -> dict[str, bytes
         wanted.append(manifest.adapter.file)
     if manifest.icon is not None:
         wanted.append(manifest.icon)
+    if manifest.evals is not None:
+        wanted.append(manifest.evals.file)
     files: dict[str, bytes | Path] = {MANIFEST_FILE: dump_manifest(manifest).encode("utf-8"),
                                       README: model_card(manifest).encode("utf-8")}
     for path in wanted:

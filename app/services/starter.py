@@ -20,6 +20,7 @@ from app.core.errors import KnownError, NotFound
 from app.core.paths import APP_NAME
 from app.services.gpts import GPTLibrary
 from app.services.models import ImportMode, ModelLibrary
+from app.services.starter_catalog import starter_eval_set
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Starter:
                     starters=STARTER_PROMPTS, source=GPTSource.STARTER, category="general",
                     description="Gemma 3 270M: a tiny, fast base model for quick drafts and experiments. Works offline.",
                     params=GenerationParams(temperature=0.7, max_tokens=160, repeat_penalty=1.15, context_length=4096),
+                    evals=starter_eval_set(STARTER_GPT_ID),
                 )
         except (OSError, ValueError, KnownError):
             log.exception("the starter GPT could not be set up")

@@ -21,6 +21,18 @@ def starter_catalog() -> Path:
     return resources_dir() / "catalog" / "starter.jsonl"
 
 
+def starter_eval_set(gpt_id: str) -> Path | None:
+    """The eval set shipped for a starter-catalog GPT (or the starter GPT), if there is one.
+
+    ``resources/catalog/evals/<owner>--<name>.json``: the store's starter listings have no repo of their
+    own to carry one, so the app brings it and the installer adds it to the GPT (docs/evals.md).
+    """
+    if gpt_id.count("/") != 1:
+        return None
+    path = resources_dir() / "catalog" / "evals" / f"{gpt_id.replace('/', '--')}.json"
+    return path if path.is_file() else None
+
+
 def load_starter_catalog(catalog: Catalog, path: Path) -> ListingChanges:
     """Load the shipped starter catalog at ``path``, once per version of the file (its sha256 is remembered)."""
     known = catalog.shard_hashes(STARTER).get(path.name)

@@ -74,6 +74,11 @@ class LibraryPage(QWidget):
         """The wizard while it is open (tests reach it here)."""
         self.versions_button = QPushButton(self.tr("Versions…"))
         self.versions_button.clicked.connect(self.show_versions)
+        self.evals_button = QPushButton(self.tr("Evals…"))
+        self.evals_button.setToolTip(self.tr("Run the GPT's eval set: two versions side by side, and the trend."))
+        self.evals_button.clicked.connect(self.show_evals)
+        self.evals_dialog = None
+        """The evals dialog while it is open (tests reach it here)."""
         self.update_button = QPushButton(self.tr("Update"))
         self.update_button.clicked.connect(self.update_selected)
         self.export_button = QPushButton(self.tr("Export…"))
@@ -102,6 +107,7 @@ class LibraryPage(QWidget):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.update_button)
         buttons.addWidget(self.versions_button)
+        buttons.addWidget(self.evals_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.publish_button)
         buttons.addWidget(self.run_on_button)
@@ -196,6 +202,7 @@ class LibraryPage(QWidget):
         self.open_button.setEnabled(has)
         self.edit_button.setEnabled(has and not busy)
         self.versions_button.setEnabled(has)
+        self.evals_button.setEnabled(has)
         self.export_button.setEnabled(has and not busy)
         self.publish_button.setEnabled(has and not busy)
         self.run_on_button.setEnabled(has)
@@ -253,6 +260,19 @@ class LibraryPage(QWidget):
         if dialog.rolled_back is not None:
             self.refresh()
             self.changed.emit()
+
+    @Slot()
+    def show_evals(self) -> None:
+        gpt = self.selected_gpt()
+        if gpt is None:
+            return
+        from app.ui.evals_dialog import EvalDialog  # noqa: PLC0415 - only when asked for (first paint stays light)
+
+        dialog = EvalDialog(self.services, self.jobs, gpt, parent=self)
+        self.evals_dialog = dialog
+        dialog.exec()
+        self.evals_dialog = None
+        dialog.deleteLater()
 
     @Slot()
     def publish_selected(self) -> None:

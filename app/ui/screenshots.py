@@ -6,8 +6,9 @@ model (a few-shot "Code Helper" GPT, so the reply has Markdown and code), My GPT
 Settings, in the light and dark themes, the chat again in Chinese, Settings' remote engines section,
 and Settings ▸ Import after a scan (``python -m app.ui.screenshots DIR import`` renders only that one);
 then a GPT with knowledge files: its reply with cited sources, an opened citation, and the wizard's
-Knowledge step; and the wizard's Fine-tune step with the bundled example chats checked (or, without
-the ``finetune`` extra, explaining how to install it).
+Knowledge step; the wizard's Fine-tune step with the bundled example chats checked (or, without
+the ``finetune`` extra, explaining how to install it); and the evals dialog after a real run of two
+versions of a quiz GPT on the starter model.
 """
 
 from __future__ import annotations
@@ -216,6 +217,48 @@ def _chatgpt_conversation(index: int) -> dict:
             "mapping": mapping, "current_node": "a"}
 
 
+QUIZ_EVALS = {"schema": "gptshelf/evals@1", "seed": 42, "cases": [
+    {"id": "france", "prompt": "What is the capital of France?", "checks": [
+        {"type": "contains", "text": "Paris"}, {"type": "max_length", "chars": 40}]},
+    {"id": "japan", "prompt": "What is the capital of Japan?", "checks": [
+        {"type": "contains", "text": "Tokyo"}, {"type": "max_length", "chars": 40}]},
+    {"id": "one-word", "prompt": "What is the capital of Italy?", "checks": [
+        {"type": "regex", "pattern": "^\\W*Rome\\W*$", "ignore_case": True}]},
+    {"id": "similar", "prompt": "Which city is the capital of Germany?", "checks": [
+        {"type": "rouge_l", "reference": "Berlin", "min": 0.5}]},
+]}
+
+
+def shoot_evals(app: QApplication, services: Services, target: Path, suffix: str = "light") -> Path:
+    """The evals dialog after a real run on the starter model: two versions of a quiz GPT side by side."""
+    import json  # noqa: PLC0415 - only for this picture
+
+    from app.ui.evals_dialog import EvalDialog  # noqa: PLC0415
+    from app.ui.jobs import Jobs  # noqa: PLC0415
+
+    scratchpad = services.gpts.get("Scratchpad")
+    with tempfile.TemporaryDirectory() as folder:
+        evals = Path(folder) / "evals.json"
+        evals.write_text(json.dumps(QUIZ_EVALS), encoding="utf-8")
+        quiz = services.gpts.create("Capital Quiz", scratchpad.model_sha256, evals=evals,
+                                    params=GenerationParams(temperature=0.7, max_tokens=16, context_length=1024))
+    services.gpts.edit(quiz.id, params=GenerationParams(temperature=0.7, max_tokens=9, context_length=1024),
+                       changelog="Shorter answers")
+    dialog = EvalDialog(services, Jobs(), services.gpts.get(quiz.id))
+    dialog.resize(*SIZE)
+    dialog.show()
+    dialog.run_button.click()
+    deadline = time.monotonic() + 1800
+    while dialog.busy and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    dialog.table.selectRow(0)
+    settle(app)
+    path = target / f"evals-{suffix}.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
+
+
 def render(target: Path, only: str | None = None) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication; never at import time
@@ -247,6 +290,7 @@ def render(target: Path, only: str | None = None) -> list[Path]:
         written.append(finetune_step(app, window, helper, target))
         window.close()
         written.append(engines_shot(app, services, target))
+        written.append(shoot_evals(app, services, target))
         translator = install_translator(app, "zh_CN")
         window = make_window(services)
         window.show_section("chats")

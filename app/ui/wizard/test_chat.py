@@ -106,6 +106,12 @@ class TestPage(DraftPage):
         left_layout.addWidget(QLabel(self.tr("Instructions (change them and ask again):")))
         left_layout.addWidget(self.instructions, 1)
         left_layout.addWidget(self.summary)
+        self.evals_button = QPushButton(self.tr("Run evals…"))
+        self.evals_button.setToolTip(self.tr("Run an eval set on the draft and on the saved version, side by side."))
+        self.evals_button.clicked.connect(self.show_evals)
+        self.evals_dialog = None
+        """The evals dialog while it is open (tests reach it here)."""
+        left_layout.addWidget(self.evals_button)
 
         self.messages = MessageView()
         self.messages.regenerate_requested.connect(self.regenerate)
@@ -174,6 +180,27 @@ class TestPage(DraftPage):
             if page.problems:
                 return [self.tr("Fix the step “{0}” first: {1}").format(page.title(), page.sentence(page.problems[0]))]
         return []
+
+    @Slot()
+    def show_evals(self) -> None:
+        """The draft against the saved version on the GPT's eval set (or a file chosen there, which the
+        wizard then saves with the GPT)."""
+        if self.extra_problems():
+            self.show_problems()
+            return
+        from app.ui.evals_dialog import EvalDialog  # noqa: PLC0415 - only when asked for
+
+        wizard = self.gpt_wizard
+        dialog = EvalDialog(wizard.services, wizard.jobs, wizard.original, draft=wizard.draft(),
+                            eval_file=wizard.evals_path, parent=self)
+        self.evals_dialog = dialog
+        dialog.exec()
+        self.evals_dialog = None
+        if dialog.chosen_file is not None and dialog.chosen_file != wizard.evals_path:
+            wizard.evals_path = dialog.chosen_file
+            self.status.setText(self.tr("{0} will be saved with the GPT as its eval set.").format(
+                dialog.chosen_file.name))
+        dialog.deleteLater()
 
     @Slot()
     def _on_instructions_edited(self) -> None:

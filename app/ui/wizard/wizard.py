@@ -54,6 +54,8 @@ class GPTWizard(QWizard):
         self.editing = gpt is not None
         self.problems: list[FieldProblem] = []
         self.saved_gpt: GPT | None = None
+        self.evals_path: Path | None = None
+        """An eval set file chosen in the Test step's evals dialog; saved with the GPT."""
         self.save_job: Job | None = None
         self._ready = False
         self.setWindowTitle(self.tr("Edit {0}").format(gpt.name) if gpt else self.tr("New GPT"))
@@ -170,7 +172,8 @@ class GPTWizard(QWizard):
         """The save as a closure over plain values (the Job runs it on another thread)."""
         draft, gpts = self.draft(), self.services.gpts
         icon, knowledge = self.icon_value(), self.knowledge_items()
-        fields = {"instructions": draft.instructions, "starters": draft.starters, "description": draft.description,
+        extra = {"evals": self.evals_path} if self.evals_path is not None else {}
+        fields = {**extra, "instructions": draft.instructions, "starters": draft.starters, "description": draft.description,
                   "examples": draft.examples, "params": draft.params, "category": draft.category,
                   "tags": draft.tags, "chat_template": draft.chat_template, "adapter": draft.adapter_sha256,
                   "adapter_scale": draft.adapter_scale}

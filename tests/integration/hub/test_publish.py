@@ -71,11 +71,14 @@ def make_gpt(services: Services, tmp_path: Path, *, knowledge: bool = True, adap
         guide, icon = tmp_path / "guide.md", tmp_path / "coach.png"
         guide.write_text("# Feeding\nFlour and water, 1:1.\n", encoding="utf-8")
         icon.write_bytes(PNG)
+        evals = tmp_path / "coach-evals.json"
+        evals.write_text(json.dumps({"schema": "gptshelf/evals@1", "cases": [
+            {"id": "ratio", "prompt": "Feeding ratio?", "checks": [{"type": "contains", "text": "1:1"}]}]}))
         extra = {}
         if adapter is not None:
             extra = {"adapter": services.models.import_gguf(adapter, name="coach adapter").sha256,
                      "adapter_scale": 0.5}
-        gpt = services.gpts.edit(gpt.id, icon=icon, knowledge=[guide], license="MIT", **extra)
+        gpt = services.gpts.edit(gpt.id, icon=icon, knowledge=[guide], license="MIT", evals=evals, **extra)
     return gpt.id
 
 
@@ -99,7 +102,8 @@ def test_store_publish_is_one_commit_and_a_pr_then_another_machine_installs_it(h
     assert not repo.private
     assert [c.title for c in repo.history(repo.head)] == [f"Sourdough Coach {gpt.version}", "initial commit"]
     files = hub.files(GPT_REPO)
-    assert set(files) == {".gitattributes", "gpt.json", "README.md", "icon.png", "knowledge/guide.md", "adapter.gguf"}
+    assert set(files) == {".gitattributes", "gpt.json", "README.md", "icon.png", "knowledge/guide.md", "adapter.gguf",
+                          "evals.json"}
     assert files["adapter.gguf"] == tiny_models["plain"].read_bytes()
     published = json.loads(files["gpt.json"])
     assert (published["id"], published["version"], published["icon"]) == (GPT_REPO, gpt.version, "icon.png")
@@ -134,7 +138,8 @@ def test_store_publish_is_one_commit_and_a_pr_then_another_machine_installs_it(h
         published["model"]["variants"][0]["sha256"]
 
     # The GPT's own files came too, byte for byte, and are recorded on the GPT as they were on Alice's.
-    assert (installed.icon, installed.knowledge) == (gpt.icon, gpt.knowledge)
+    assert (installed.icon, installed.knowledge, installed.evals) == (gpt.icon, gpt.knowledge, gpt.evals)
+    assert same_bytes(bob.paths.home, bob.paths.blob(installed.evals.sha256), files["evals.json"])
     assert same_bytes(bob.paths.home, bob.paths.blob(installed.icon.sha256), PNG)
     assert same_bytes(bob.paths.home, bob.paths.blob(installed.knowledge[0].sha256), files["knowledge/guide.md"])
     assert (installed.adapter_sha256, installed.adapter_scale) == (gpt.adapter_sha256, 0.5)
@@ -144,7 +149,7 @@ def test_store_publish_is_one_commit_and_a_pr_then_another_machine_installs_it(h
     # ... so an export from Bob's machine carries the same manifest (with the repo as its id) and files.
     exported, files_there = bob.packages.manifest_for(installed)
     assert json.loads(dump_manifest(exported)) == published
-    assert sorted(files_there) == ["adapter.gguf", "icon.png", "knowledge/guide.md"]
+    assert sorted(files_there) == ["adapter.gguf", "evals.json", "icon.png", "knowledge/guide.md"]
 
 
 def test_publish_reports_each_step_in_order(hub, machine, tmp_path):

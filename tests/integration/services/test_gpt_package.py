@@ -25,6 +25,8 @@ from app.core.paths import AppPaths
 from app.services.container import open_services
 from app.services.gpt_package import LOCAL_REVISION, is_local_model, manifest_id
 
+EVALS = {"schema": "gptshelf/evals@1", "cases": [
+    {"id": "feeding", "prompt": "How often do I feed it?", "checks": [{"type": "contains", "text": "day"}]}]}
 HUB_SOURCE = f"hub:ggml-org/tiny-GGUF@{'a' * 40}/tiny-Q8_0.gguf"
 Items = list[tuple[zipfile.ZipInfo, bytes]]
 
@@ -38,15 +40,17 @@ def other(tmp_path: Path):
 
 @pytest.fixture
 def rich_gpt(services, tiny_gpt, tiny_models, tmp_path):
-    """The tiny GPT with everything a package carries: icon, knowledge, adapter, examples, a changelog."""
+    """The tiny GPT with everything a package carries: icon, knowledge, adapter, examples, a changelog, eval set."""
     files = tmp_path / "files"
     files.mkdir()
     (files / "icon.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (files / "guide.md").write_text("# Guide\nFeed the starter once a day.\n", encoding="utf-8")
     (files / "指南.txt").write_text("每天喂一次。\n", encoding="utf-8")
+    (files / "my-evals.json").write_text(json.dumps(EVALS), encoding="utf-8")
     adapter = services.models.import_gguf(tiny_models["plain"], name="tiny adapter")
     return services.gpts.edit(
         tiny_gpt.id, icon=files / "icon.png", knowledge=[files / "guide.md", files / "指南.txt"],
+        evals=files / "my-evals.json",
         adapter=adapter.sha256, adapter_scale=0.75, author="Ann", license="MIT", tags=["tiny", "test"],
         category="Testing", description="A tiny GPT\nwith files.", changelog="Files and an adapter",
         examples=[ChatMessage(Role.USER, "Hi"), ChatMessage(Role.ASSISTANT, "Hello!")],
@@ -120,10 +124,12 @@ def test_manifest_for_describes_the_gpt_and_names_its_own_files(services, rich_g
     assert [k.file for k in manifest.knowledge] == ["knowledge/guide.md", "knowledge/指南.txt"]
     assert manifest.changelog == "0.2.0: Files and an adapter"
     assert manifest.generation_params().stop == ("\nUser:",)
-    assert sorted(files) == ["adapter.gguf", "icon.png", "knowledge/guide.md", "knowledge/指南.txt"]
+    assert sorted(files) == ["adapter.gguf", "evals.json", "icon.png", "knowledge/guide.md", "knowledge/指南.txt"]
+    assert manifest.evals is not None and manifest.evals.sha256 == rich_gpt.evals.sha256
     for name, path in files.items():
         pinned = {k.file: k.sha256 for k in manifest.knowledge} | {"icon.png": manifest.icon_sha256,
-                                                                     "adapter.gguf": manifest.adapter.sha256}
+                                                                     "adapter.gguf": manifest.adapter.sha256,
+                                                                         "evals.json": manifest.evals.sha256}
         assert sha(path.read_bytes()) == pinned[name]
 
 
@@ -153,7 +159,7 @@ def test_an_export_is_deterministic_with_gpt_json_first(services, rich_gpt, tmp_
     with zipfile.ZipFile(first) as archive:
         infos = archive.infolist()
         assert [i.filename for i in infos] == [
-            "gpt.json", "adapter.gguf", "icon.png", "knowledge/guide.md", "knowledge/指南.txt"]
+            "gpt.json", "adapter.gguf", "evals.json", "icon.png", "knowledge/guide.md", "knowledge/指南.txt"]
         assert {(i.date_time, i.compress_type, i.external_attr >> 16) for i in infos} == {
             ((1980, 1, 1, 0, 0, 0), zipfile.ZIP_STORED, 0o100644)}
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
@@ -198,7 +204,7 @@ def test_export_import_export_is_byte_identical(services, other, rich_gpt, tmp_p
     [version] = other.gpts.versions(imported.id)
     assert (version.version, version.current) == ("0.2.0", True)
     assert version.changelog == "Imported 0.2.0 from first.gptshelf"
-    for item in (imported.icon, *imported.knowledge):
+    for item in (imported.icon, *imported.knowledge, imported.evals):
         assert sha(other.paths.blob(item.sha256).read_bytes()) == item.sha256
     assert other.models.file_of(other.models.get(imported.model_sha256)).read_bytes() == \
         services.models.file_of(services.models.get(rich_gpt.model_sha256)).read_bytes()
@@ -267,6 +273,13 @@ def _bomb(items: Items) -> Items:
                     entry("knowledge/guide.md", method=zipfile.ZIP_DEFLATED))
 
 
+def _bad_evals(items: Items) -> Items:
+    """An eval set pinned correctly by gpt.json whose content breaks the format."""
+    data = json.dumps({**EVALS, "cases": [{**EVALS["cases"][0], "checks": [{"type": "vibes"}]}]}).encode()
+    items = replaced(items, "evals.json", data)
+    return with_manifest(items, lambda m: m["evals"].update(size=len(data), sha256=sha(data)))
+
+
 def _bad_gguf(items: Items) -> Items:
     model = next(d for i, d in items if i.filename.startswith("model/"))
     junk = b"GGUF" + b"\xff" * (len(model) - 4)
@@ -305,6 +318,8 @@ HOSTILE: dict[str, tuple[Callable[[Items], Items], str]] = {
                       "without icon_size and icon_sha256"),
     "two models": (lambda items: items + [(entry("model/second.gguf"), b"x")], "does not name"),
     "bad gguf": (_bad_gguf, "not a usable GGUF model"),
+    "tampered eval set": (lambda items: tampered(items, "evals.json"), "'evals.json' does not match gpt.json"),
+    "eval set that is not one": (_bad_evals, "evals.json is not a valid eval set: cases[0] (feeding).checks[0].type"),
 }
 
 

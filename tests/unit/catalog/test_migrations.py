@@ -29,6 +29,7 @@ SHIPPED = {
     "m009_api_keys": "dcf79faf6f4f58bfd3ceb506bbde0240fe96d4d0cdd60a370695084d9b88a925",
     "m010_linked_models_and_imported_chats": "c0fb43e64a6a9dad30272811bf64d8345d94b22eb712afc07b709f5e77be25d3",
     "m012_remote_engines": "e61bf2568e7decb17b04a8a5d2885b0ee335b260f02ad6fdfc8c53b1f423dff4",
+    "m014_eval_runs": "e9ce393d2c17cdf66be3ce84fc6f02353ade87a7c476a9cd1c3d1f21f39b2075",
 }
 
 TABLES = {"settings", "model_files", "gpts", "gpt_versions", "listings", "conversations", "messages", "reviews",

@@ -67,6 +67,7 @@ _VALID: dict[str, Any] = {
     },
     "min_app_version": "0.1.0",
     "changelog": "First version.",
+    "evals": {"file": "evals.json", "size": 812, "sha256": "d" * 64},
 }
 
 MINIMAL_KEYS = ("schema", "id", "version", "name", "model")
