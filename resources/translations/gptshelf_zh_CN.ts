@@ -29,139 +29,139 @@
         <translation>API 端口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="52"/>
+        <location filename="../../app/ui/api_section.py" line="53"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="55"/>
-        <location filename="../../app/ui/api_section.py" line="58"/>
+        <location filename="../../app/ui/api_section.py" line="56"/>
+        <location filename="../../app/ui/api_section.py" line="60"/>
         <source>Replies at once per model</source>
         <translation>每个模型同时生成的回复数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="56"/>
+        <location filename="../../app/ui/api_section.py" line="58"/>
         <source>Each one is a model process of its own: more answer more programs at once and use more memory.</source>
         <translation>每一个都是独立的模型进程：数量越多，能同时服务的程序越多，占用的内存也越多。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="59"/>
+        <location filename="../../app/ui/api_section.py" line="61"/>
         <source>Also accept other computers on the network (they still need a key)</source>
         <translation>同时接受网络中其他计算机的连接（它们仍需要密钥）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="60"/>
+        <location filename="../../app/ui/api_section.py" line="62"/>
         <source>Accept other computers</source>
         <translation>接受其他计算机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="64"/>
+        <location filename="../../app/ui/api_section.py" line="66"/>
         <source>API address</source>
         <translation>API 地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="65"/>
+        <location filename="../../app/ui/api_section.py" line="67"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="71"/>
+        <location filename="../../app/ui/api_section.py" line="73"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="71"/>
+        <location filename="../../app/ui/api_section.py" line="73"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="71"/>
+        <location filename="../../app/ui/api_section.py" line="73"/>
         <source>Last used</source>
         <translation>上次使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="73"/>
+        <location filename="../../app/ui/api_section.py" line="75"/>
         <source>API keys</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="75"/>
+        <location filename="../../app/ui/api_section.py" line="77"/>
         <source>Keys</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="77"/>
+        <location filename="../../app/ui/api_section.py" line="79"/>
         <source>What the key is for, e.g. my editor</source>
         <translation>密钥的用途，例如：我的编辑器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="78"/>
+        <location filename="../../app/ui/api_section.py" line="80"/>
         <source>New key&apos;s name</source>
         <translation>新密钥的名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="79"/>
+        <location filename="../../app/ui/api_section.py" line="81"/>
         <source>Create key</source>
         <translation>创建密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="81"/>
+        <location filename="../../app/ui/api_section.py" line="83"/>
         <source>Revoke</source>
         <translation>吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="89"/>
+        <location filename="../../app/ui/api_section.py" line="91"/>
         <source>New key</source>
         <translation>新密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="90"/>
+        <location filename="../../app/ui/api_section.py" line="92"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="92"/>
-        <location filename="../../app/ui/api_section.py" line="207"/>
+        <location filename="../../app/ui/api_section.py" line="94"/>
+        <location filename="../../app/ui/api_section.py" line="210"/>
         <source>Copy this key now: it is not shown again.</source>
         <translation>请现在复制此密钥：它不会再次显示。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="125"/>
+        <location filename="../../app/ui/api_section.py" line="127"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="125"/>
+        <location filename="../../app/ui/api_section.py" line="127"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="127"/>
+        <location filename="../../app/ui/api_section.py" line="129"/>
         <source>Off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="132"/>
+        <location filename="../../app/ui/api_section.py" line="134"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="162"/>
+        <location filename="../../app/ui/api_section.py" line="165"/>
         <source>The API could not start: {0}</source>
         <translation>API 无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="180"/>
+        <location filename="../../app/ui/api_section.py" line="183"/>
         <source>Give the key a name first, e.g. the program that will use it.</source>
         <translation>请先为密钥命名，例如将使用它的程序。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="208"/>
+        <location filename="../../app/ui/api_section.py" line="211"/>
         <source>Copy this key now: it is not shown again. There is no system keyring, so it works only until GPT Shelf closes.</source>
         <translation>请现在复制此密钥：它不会再次显示。系统没有可用的密钥环，因此它只在 GPT Shelf 关闭前有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/api_section.py" line="218"/>
+        <location filename="../../app/ui/api_section.py" line="221"/>
         <source>Revoked “{0}”: programs using it are refused from now on.</source>
         <translation>已吊销“{0}”：从现在起使用它的程序将被拒绝。</translation>
     </message>
@@ -321,7 +321,7 @@
     <name>ChatPage</name>
     <message>
         <location filename="../../app/ui/chat/page.py" line="54"/>
-        <location filename="../../app/ui/chat/page.py" line="167"/>
+        <location filename="../../app/ui/chat/page.py" line="171"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
@@ -336,90 +336,110 @@
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="142"/>
+        <location filename="../../app/ui/chat/page.py" line="69"/>
+        <source>Where this GPT runs</source>
+        <translation>此 GPT 的运行位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="146"/>
         <source>Open chat</source>
         <translation>打开对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="206"/>
+        <location filename="../../app/ui/chat/page.py" line="210"/>
         <source>Edit message</source>
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="207"/>
+        <location filename="../../app/ui/chat/page.py" line="211"/>
         <source>Your message (later replies are replaced):</source>
         <translation>你的消息（之后的回复会被替换）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="220"/>
+        <location filename="../../app/ui/chat/page.py" line="224"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="228"/>
-        <location filename="../../app/ui/chat/page.py" line="241"/>
+        <location filename="../../app/ui/chat/page.py" line="232"/>
+        <location filename="../../app/ui/chat/page.py" line="245"/>
         <source>Export chat</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="229"/>
+        <location filename="../../app/ui/chat/page.py" line="233"/>
         <source>Markdown (*.md);;JSON (*.json)</source>
         <translation>Markdown (*.md);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="241"/>
+        <location filename="../../app/ui/chat/page.py" line="245"/>
         <source>Could not export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="243"/>
+        <location filename="../../app/ui/chat/page.py" line="247"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="261"/>
+        <location filename="../../app/ui/chat/page.py" line="265"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="276"/>
+        <location filename="../../app/ui/chat/page.py" line="282"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="302"/>
+        <location filename="../../app/ui/chat/page.py" line="308"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="304"/>
+        <location filename="../../app/ui/chat/page.py" line="310"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="308"/>
+        <location filename="../../app/ui/chat/page.py" line="314"/>
         <source>{0:.1f} tokens/s</source>
         <translation>{0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="312"/>
+        <location filename="../../app/ui/chat/page.py" line="318"/>
         <source>context {0:,} / {1:,}</source>
         <translation>上下文 {0:,} / {1:,}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="314"/>
+        <location filename="../../app/ui/chat/page.py" line="320"/>
         <source>context {0:,} tokens</source>
         <translation>上下文 {0:,} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="340"/>
+        <location filename="../../app/ui/chat/page.py" line="346"/>
         <source>No GPTs yet. Install one from the Store or make one in My GPTs.</source>
         <translation>还没有 GPT。请从商店安装，或在“我的 GPT”中创建。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="342"/>
+        <location filename="../../app/ui/chat/page.py" line="348"/>
         <source>Chat with {0}. {1}</source>
         <translation>与 {0} 对话。{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="358"/>
+        <source>Runs on this computer</source>
+        <translation>在这台电脑上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="361"/>
+        <source>Runs on {0} · {1}</source>
+        <translation>在 {0} · {1} 上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/page.py" line="362"/>
+        <source>Messages to this GPT are sent to the remote engine {0}.</source>
+        <translation>发给此 GPT 的消息会发送到远程引擎 {0}。</translation>
     </message>
 </context>
 <context>
@@ -583,12 +603,12 @@
         <translation type="vanished">发表评价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="77"/>
+        <location filename="../../app/ui/store/detail.py" line="84"/>
         <source>Base model:</source>
         <translation>基础模型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="78"/>
+        <location filename="../../app/ui/store/detail.py" line="85"/>
         <source>Variant:</source>
         <translation>版本变体：</translation>
     </message>
@@ -597,29 +617,54 @@
         <translation type="vanished">评价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="92"/>
+        <location filename="../../app/ui/store/detail.py" line="64"/>
+        <source>Install this GPT without its model and run it on a remote engine</source>
+        <translation>安装此 GPT 但不下载其模型，改在远程引擎上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="100"/>
         <source>GPT details</source>
         <translation>GPT 详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="114"/>
+        <location filename="../../app/ui/store/detail.py" line="122"/>
         <source>by {0} · {1} · {2} · version {3}</source>
         <translation>{0} 出品 · {1} · {2} · 版本 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="118"/>
+        <location filename="../../app/ui/store/detail.py" line="126"/>
         <source>Try: {0}</source>
         <translation>试试：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="127"/>
+        <location filename="../../app/ui/store/detail.py" line="135"/>
         <source>Checking whether it fits this computer…</source>
         <translation>正在检查是否适合这台电脑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/store/detail.py" line="145"/>
+        <location filename="../../app/ui/store/detail.py" line="153"/>
         <source>Could not check the fit: {0}</source>
         <translation>无法检查适配情况：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="168"/>
+        <source>Run on {0}…</source>
+        <translation>在 {0} 上运行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="169"/>
+        <source>Run on a remote engine…</source>
+        <translation>在远程引擎上运行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="191"/>
+        <source>Installing {0} to run on the engine…</source>
+        <translation>正在安装 {0}，以便在引擎上运行…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/store/detail.py" line="203"/>
+        <source>{0} is installed and runs on {1} · {2}.</source>
+        <translation>{0} 已安装，在 {1} · {2} 上运行。</translation>
     </message>
     <message>
         <source>No reviews yet. Be the first.</source>
@@ -713,6 +758,380 @@
         <location filename="../../app/ui/wizard/common.py" line="130"/>
         <source>{0} {1}.</source>
         <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>EnginesSection</name>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="34"/>
+        <location filename="../../app/ui/engines_section.py" line="46"/>
+        <source>Remote engines</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="40"/>
+        <source>Run a GPT that outgrows this computer on an OpenAI-compatible server: llama-server, vLLM, Ollama or another GPT Shelf. Nothing is sent to an engine until you choose it for a GPT in My GPTs. Keys are kept in the system keyring.</source>
+        <translation>这台电脑跑不动的 GPT，可以放到兼容 OpenAI 接口的服务器上运行：llama-server、vLLM、Ollama 或另一台 GPT Shelf。只有在“我的 GPT”中为某个 GPT 选定引擎后，才会向该引擎发送内容。密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <location filename="../../app/ui/engines_section.py" line="69"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <location filename="../../app/ui/engines_section.py" line="70"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="45"/>
+        <source>TLS check</source>
+        <translation>TLS 校验</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="51"/>
+        <source>Engine name</source>
+        <translation>引擎名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="52"/>
+        <source>Lab server</source>
+        <translation>实验室服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="54"/>
+        <source>Engine address</source>
+        <translation>引擎地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="57"/>
+        <source>Engine API key</source>
+        <translation>引擎 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="59"/>
+        <source>optional; kept in the system keyring</source>
+        <translation>可选；保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="60"/>
+        <source>Check the server&apos;s TLS certificate</source>
+        <translation>校验服务器的 TLS 证书</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="63"/>
+        <source>Engine timeout</source>
+        <translation>引擎超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="66"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="67"/>
+        <source>How long the engine may send nothing before the request is stopped</source>
+        <translation>引擎多久没有任何返回就停止请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="71"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="72"/>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="75"/>
+        <source>Add engine</source>
+        <translation>添加引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="77"/>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="79"/>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="80"/>
+        <source>Ask the engine which models it serves</source>
+        <translation>询问引擎提供哪些模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="82"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="109"/>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="109"/>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="134"/>
+        <source>kept</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="134"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="186"/>
+        <source>Saved {0}. Check it to see the models it serves.</source>
+        <translation>已保存 {0}。点“检查”可查看它提供的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="194"/>
+        <source>Remove engine</source>
+        <translation>移除引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="195"/>
+        <source>Remove {0}? GPTs that run on it will run on this computer again.</source>
+        <translation>移除 {0}？在它上面运行的 GPT 将改回在这台电脑上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="205"/>
+        <source>Removed {0}; {1} GPTs run on this computer again.</source>
+        <translation>已移除 {0}；{1} 个 GPT 改回在这台电脑上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="215"/>
+        <source>Asking the engine…</source>
+        <translation>正在询问引擎…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="225"/>
+        <source>Works: {0}</source>
+        <translation>可用：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engines_section.py" line="225"/>
+        <source>Not working: {0}</source>
+        <translation>不可用：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>EvalDialog</name>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="54"/>
+        <source>Evals of {0}</source>
+        <translation>{0} 的评测</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="54"/>
+        <source>the new GPT</source>
+        <translation>新的 GPT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="59"/>
+        <source>Choose eval set…</source>
+        <translation>选择评测集…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="62"/>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <source>Baseline</source>
+        <translation>基准</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="64"/>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <source>Candidate</source>
+        <translation>候选</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="65"/>
+        <source>Run evals</source>
+        <translation>运行评测</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="68"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="76"/>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="78"/>
+        <source>with</source>
+        <translation>与</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <location filename="../../app/ui/evals_dialog.py" line="231"/>
+        <source>Case</source>
+        <translation>用例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="83"/>
+        <location filename="../../app/ui/evals_dialog.py" line="231"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="84"/>
+        <source>Eval results</source>
+        <translation>评测结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="87"/>
+        <source>Answers and checks</source>
+        <translation>回答与检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>Cases passed</source>
+        <translation>通过的用例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="101"/>
+        <source>Checks passed</source>
+        <translation>通过的检查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="102"/>
+        <location filename="../../app/ui/evals_dialog.py" line="106"/>
+        <source>Trend</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="103"/>
+        <source>Past eval runs</source>
+        <translation>以往的评测运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="105"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="128"/>
+        <source>nothing (run one side)</source>
+        <translation>无（只运行一侧）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="131"/>
+        <source>the draft (not saved)</source>
+        <translation>草稿（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="133"/>
+        <source>{0} (current)</source>
+        <translation>{0}（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="136"/>
+        <source>{0} without its adapter</source>
+        <translation>{0}（不加适配器）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="152"/>
+        <source>the GPT&apos;s own eval set</source>
+        <translation>该 GPT 自带的评测集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="153"/>
+        <source>{0}: {1} cases, seed {2}. Every side answers the same cases with the same seed.</source>
+        <translation>{0}：{1} 个用例，种子 {2}。两侧用同一种子回答同样的用例。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="163"/>
+        <source>This GPT has no eval set yet: choose a file (docs/evals.md shows the format).</source>
+        <translation>这个 GPT 还没有评测集：请选择一个文件（格式见 docs/evals.md）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="168"/>
+        <source>Choose eval set</source>
+        <translation>选择评测集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="169"/>
+        <source>Eval sets (*.json)</source>
+        <translation>评测集 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="210"/>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="223"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="250"/>
+        <source>{0} of {1} answers · {2}: {3}</source>
+        <translation>已回答 {0}/{1} · {2}：{3}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="262"/>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="284"/>
+        <source>{0}: {1} of {2} cases passed, {3} of {4} checks</source>
+        <translation>{0}：{2} 个用例中通过 {1} 个，{4} 项检查中通过 {3} 项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="287"/>
+        <source>Regressions (passed in {0}, fail in {1}): {2}</source>
+        <translation>退步（在 {0} 中通过，在 {1} 中失败）：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="290"/>
+        <source>Fixed: {0}</source>
+        <translation>已修复：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="292"/>
+        <source>No regressions.</source>
+        <translation>没有退步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="307"/>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/evals_dialog.py" line="307"/>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
     </message>
 </context>
 <context>
@@ -960,17 +1379,17 @@ then restart GPT Shelf. You can skip this step; the rest of the GPT works withou
 <context>
     <name>GPTWizard</name>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="59"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="61"/>
         <source>Edit {0}</source>
         <translation>编辑 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="59"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="61"/>
         <source>New GPT</source>
         <translation>新建 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/wizard.py" line="62"/>
+        <location filename="../../app/ui/wizard/wizard.py" line="64"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1078,6 +1497,232 @@ then restart GPT Shelf. You can skip this step; the rest of the GPT works withou
         <location filename="../../app/ui/store/hf_tab.py" line="208"/>
         <source>Install failed: {0}</source>
         <translation>安装失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ImportOffer</name>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="40"/>
+        <source>Use them</source>
+        <translation>使用它们</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="43"/>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="69"/>
+        <source>Found {0} models from {1} — use them? They stay where they are: nothing is copied, and GPT Shelf never deletes them.</source>
+        <translation>在 {1} 中找到 {0} 个模型——要使用它们吗？它们留在原处：不会复制，GPT Shelf 也绝不会删除它们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="77"/>
+        <source>{0} and {1}</source>
+        <translation>{0} 和 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="99"/>
+        <source>Reading {0}: {1}%</source>
+        <translation>正在读取 {0}：{1}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="105"/>
+        <source>Linked {0} models; they are in Models, ready for a new GPT.</source>
+        <translation>已链接 {0} 个模型；它们在“模型”中，可用于新的 GPT。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="107"/>
+        <source>{0} could not be linked (Settings ▸ Import says why).</source>
+        <translation>{0} 个无法链接（原因见 设置 ▸ 导入）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_offer.py" line="109"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPanel</name>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="40"/>
+        <source>Import from other apps</source>
+        <translation>从其他应用导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="48"/>
+        <source>Use the models GPT4All, LM Studio, Jan and Ollama already keep on this computer: they are linked where they are, never copied, and GPT Shelf never deletes them.</source>
+        <translation>使用 GPT4All、LM Studio、Jan 和 Ollama 已保存在这台电脑上的模型：就地链接，从不复制，GPT Shelf 也绝不会删除它们。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="51"/>
+        <source>Scan for models</source>
+        <translation>扫描模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="53"/>
+        <source>Add a folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="55"/>
+        <source>Link the checked models</source>
+        <translation>链接勾选的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="58"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="61"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="61"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="61"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="62"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="62"/>
+        <source>Fits here</source>
+        <translation>本机能否运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="62"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="71"/>
+        <source>Models found</source>
+        <translation>找到的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="77"/>
+        <source>Chat history: a ChatGPT data export (.zip or conversations.json), Jan&apos;s threads folder, or LM Studio conversations. Importing twice adds nothing twice.</source>
+        <translation>聊天记录：ChatGPT 数据导出（.zip 或 conversations.json）、Jan 的 threads 文件夹或 LM Studio 对话。重复导入不会添加重复内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="81"/>
+        <source>Import a history file…</source>
+        <translation>导入聊天记录文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="83"/>
+        <source>Import a history folder…</source>
+        <translation>导入聊天记录文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="103"/>
+        <source>A folder with GGUF models</source>
+        <translation>包含 GGUF 模型的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="114"/>
+        <source>Looking for models…</source>
+        <translation>正在查找模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="134"/>
+        <source>added</source>
+        <translation>已添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="134"/>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="141"/>
+        <source>Found {0} models ({1} new) in {2} folders.</source>
+        <translation>在 {2} 个文件夹中找到 {0} 个模型（{1} 个是新的）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="144"/>
+        <source>No models found in the {0} folders where GPT4All, LM Studio, Jan and Ollama keep them. Add a folder to look elsewhere.</source>
+        <translation>在 GPT4All、LM Studio、Jan 和 Ollama 存放模型的 {0} 个文件夹中没有找到模型。可添加文件夹到别处查找。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="146"/>
+        <source>Not offered: {0} ({1})</source>
+        <translation>未列出：{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="153"/>
+        <source>Fits</source>
+        <translation>适合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="153"/>
+        <source>Tight</source>
+        <translation>偏紧</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="153"/>
+        <source>Won&apos;t fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="177"/>
+        <source>Reading {0}: {1}%</source>
+        <translation>正在读取 {0}：{1}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="183"/>
+        <source>Linked {0} models; they are in Models and can be used in new GPTs.</source>
+        <translation>已链接 {0} 个模型；它们在“模型”中，可用于新的 GPT。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="186"/>
+        <source>Not linked: {0} ({1})</source>
+        <translation>未链接：{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="197"/>
+        <source>Chat history to import</source>
+        <translation>要导入的聊天记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="198"/>
+        <source>Chat exports (*.zip *.json);;All files (*)</source>
+        <translation>聊天导出文件 (*.zip *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="204"/>
+        <source>Jan threads or LM Studio conversations</source>
+        <translation>Jan 的 threads 或 LM Studio 对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="212"/>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="216"/>
+        <source>Importing {0}: {1} conversations read…</source>
+        <translation>正在导入 {0}：已读取 {1} 个对话…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="222"/>
+        <source>Imported {0} conversations from {1}; {2} were already here.</source>
+        <translation>已从 {1} 导入 {0} 个对话；{2} 个此前已导入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/import_panel.py" line="224"/>
+        <source>Skipped {0}: {1}</source>
+        <translation>已跳过 {0}：{1}</translation>
     </message>
 </context>
 <context>
@@ -1411,191 +2056,221 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="59"/>
+        <location filename="../../app/ui/library_page.py" line="60"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="60"/>
+        <location filename="../../app/ui/library_page.py" line="61"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="60"/>
-        <location filename="../../app/ui/library_page.py" line="76"/>
+        <location filename="../../app/ui/library_page.py" line="61"/>
+        <location filename="../../app/ui/library_page.py" line="82"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="65"/>
+        <location filename="../../app/ui/library_page.py" line="66"/>
         <source>Open in chat</source>
         <translation>在对话中打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="68"/>
+        <location filename="../../app/ui/library_page.py" line="69"/>
         <source>New GPT…</source>
         <translation>新建 GPT…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="70"/>
+        <location filename="../../app/ui/library_page.py" line="71"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="74"/>
+        <location filename="../../app/ui/library_page.py" line="75"/>
         <source>Versions…</source>
         <translation>版本…</translation>
     </message>
     <message>
+        <location filename="../../app/ui/library_page.py" line="77"/>
+        <source>Evals…</source>
+        <translation>评测…</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/library_page.py" line="78"/>
+        <source>Run the GPT&apos;s eval set: two versions side by side, and the trend.</source>
+        <translation>运行该 GPT 的评测集：两个版本并排比较，并查看趋势。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="84"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="80"/>
+        <location filename="../../app/ui/library_page.py" line="86"/>
         <source>Publish…</source>
         <translation>发布…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="81"/>
+        <location filename="../../app/ui/library_page.py" line="87"/>
         <source>Put this GPT on the hub: for you only, for anyone with the link, or in the store.</source>
         <translation>将此 GPT 发布到 Hub：仅自己可见、获得链接的任何人可见，或上架商店。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="86"/>
+        <location filename="../../app/ui/library_page.py" line="92"/>
+        <source>Runs on…</source>
+        <translation>运行位置…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="93"/>
+        <source>Run this GPT on this computer or on a remote engine</source>
+        <translation>让此 GPT 在这台电脑或远程引擎上运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="97"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="88"/>
+        <location filename="../../app/ui/library_page.py" line="99"/>
         <source>Uninstall</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="227"/>
+        <location filename="../../app/ui/library_page.py" line="142"/>
+        <source>{0} on {1} (remote)</source>
+        <translation>{1} 上的 {0}（远程）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="246"/>
         <source>{0} {1} is saved.</source>
         <translation>{0} {1} 已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="261"/>
+        <location filename="../../app/ui/library_page.py" line="293"/>
         <source>{0} {1} is on the hub as {2}.</source>
         <translation>{0} {1} 已在 Hub 上发布为 {2}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="269"/>
+        <location filename="../../app/ui/library_page.py" line="312"/>
+        <source>{0} runs on: {1}</source>
+        <translation>{0} 的运行位置：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_page.py" line="321"/>
         <source>Include the model file ({0})? The exported file then works on any machine; without it, the other machine needs the same model installed.</source>
         <translation>要包含模型文件（{0}）吗？包含后导出的文件在任何电脑上都能用；不包含的话，另一台电脑需要已安装同一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="287"/>
-        <location filename="../../app/ui/library_page.py" line="309"/>
+        <location filename="../../app/ui/library_page.py" line="339"/>
+        <location filename="../../app/ui/library_page.py" line="361"/>
         <source>GPT Shelf files (*.gptshelf)</source>
         <translation>GPT Shelf 文件 (*.gptshelf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="297"/>
+        <location filename="../../app/ui/library_page.py" line="349"/>
         <source>Exporting {0}…</source>
         <translation>正在导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="301"/>
+        <location filename="../../app/ui/library_page.py" line="353"/>
         <source>Exported to {0}.</source>
         <translation>已导出到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="308"/>
+        <location filename="../../app/ui/library_page.py" line="360"/>
         <source>Import GPT</source>
         <translation>导入 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="314"/>
+        <location filename="../../app/ui/library_page.py" line="366"/>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="329"/>
+        <location filename="../../app/ui/library_page.py" line="381"/>
         <source>Updating…</source>
         <translation>正在更新…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="335"/>
+        <location filename="../../app/ui/library_page.py" line="387"/>
         <source>Updating… {0}%</source>
         <translation>正在更新… {0}%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="340"/>
+        <location filename="../../app/ui/library_page.py" line="392"/>
         <source>{0} {1} is ready.</source>
         <translation>{0} {1} 已就绪。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="61"/>
-        <location filename="../../app/ui/library_page.py" line="117"/>
+        <location filename="../../app/ui/library_page.py" line="62"/>
+        <location filename="../../app/ui/library_page.py" line="130"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="120"/>
+        <location filename="../../app/ui/library_page.py" line="133"/>
         <source>GPTs installed from the store and the ones you made.</source>
         <translation>从商店安装的 GPT 和你自己创建的 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="121"/>
+        <location filename="../../app/ui/library_page.py" line="134"/>
         <source>No GPTs yet. Install one from the Store, or import a GGUF model and make a GPT from it.</source>
         <translation>还没有 GPT。请从商店安装，或导入 GGUF 模型后用它创建 GPT。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="141"/>
+        <location filename="../../app/ui/library_page.py" line="158"/>
         <source>(missing: {0})</source>
         <translation>（缺失：{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="157"/>
+        <location filename="../../app/ui/library_page.py" line="174"/>
         <source>Update available: {0}</source>
         <translation>有可用更新：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="160"/>
+        <location filename="../../app/ui/library_page.py" line="177"/>
         <source>Made here</source>
         <translation>本机创建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="160"/>
+        <location filename="../../app/ui/library_page.py" line="177"/>
         <source>Starter</source>
         <translation>入门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="161"/>
+        <location filename="../../app/ui/library_page.py" line="178"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="161"/>
+        <location filename="../../app/ui/library_page.py" line="178"/>
         <source>Imported</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="201"/>
+        <location filename="../../app/ui/library_page.py" line="220"/>
         <source>Update to {0}</source>
         <translation>更新到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="268"/>
-        <location filename="../../app/ui/library_page.py" line="286"/>
+        <location filename="../../app/ui/library_page.py" line="320"/>
+        <location filename="../../app/ui/library_page.py" line="338"/>
         <source>Export GPT</source>
         <translation>导出 GPT</translation>
     </message>
@@ -1612,27 +2287,27 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">已将 {0} 导出到 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="360"/>
+        <location filename="../../app/ui/library_page.py" line="412"/>
         <source>Uninstall GPT</source>
         <translation>卸载 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="373"/>
+        <location filename="../../app/ui/library_page.py" line="425"/>
         <source>Delete “{0}”? Its conversations stay in the history.</source>
         <translation>删除“{0}”？它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="375"/>
+        <location filename="../../app/ui/library_page.py" line="427"/>
         <source>Uninstall “{0}”? Its model file is deleted too when no other GPT uses it; its conversations stay in the history.</source>
         <translation>卸载“{0}”？如果没有其他 GPT 使用它的模型文件，该文件也会被删除；它的对话仍保留在历史记录中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="392"/>
+        <location filename="../../app/ui/library_page.py" line="444"/>
         <source>Uninstalling {0}…</source>
         <translation>正在卸载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_page.py" line="401"/>
+        <location filename="../../app/ui/library_page.py" line="453"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -1673,68 +2348,68 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="100"/>
         <source>GPT Shelf</source>
         <translation>GPT Shelf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Sections</source>
         <translation>栏目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>Store</source>
         <translation>商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>My GPTs</source>
         <translation>我的 GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123"/>
+        <location filename="../../app/ui/main_window.py" line="127"/>
         <source>Data folder: {0}</source>
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. The starter GPT “Scratchpad” is ready in Chats; the Store has more, each marked with whether it fits this machine.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：GPT 安装好之后无需联网即可对话，你的对话也只保存在本机。入门 GPT“Scratchpad”已在“对话”中就绪；商店里还有更多 GPT，每个都标明了是否适合这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Welcome to GPT Shelf. Everything runs on this computer: once a GPT is installed you can chat without the internet, and your conversations stay here. Start in the Store: each GPT is marked with whether it fits this machine, and one install is all it takes.</source>
         <translation>欢迎使用 GPT Shelf。一切都在这台电脑上运行：安装 GPT 后无需联网即可对话，对话记录也只保存在本机。从商店开始吧：每个 GPT 都标明了能否在这台电脑上运行，安装一次即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Got it</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>The new language applies as soon as the running tasks finish.</source>
         <translation>正在运行的任务结束后即切换到新语言。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>The interface language was changed.</source>
         <translation>界面语言已切换。</translation>
     </message>
@@ -1743,12 +2418,12 @@ Assistant: Arr, a dirty snowball of the skies!</source>
         <translation type="vanished">新语言将在下次启动 GPT Shelf 时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>Installed {0}; open Chats to talk to it.</source>
         <translation>已安装 {0}；打开“对话”即可开始交谈。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>The starter GPT “Scratchpad” is ready to chat offline.</source>
         <translation>入门 GPT“Scratchpad”已就绪，可离线对话。</translation>
     </message>
@@ -1906,109 +2581,131 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="54"/>
+        <location filename="../../app/ui/models_page.py" line="56"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="54"/>
+        <location filename="../../app/ui/models_page.py" line="56"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="54"/>
+        <location filename="../../app/ui/models_page.py" line="56"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="54"/>
+        <location filename="../../app/ui/models_page.py" line="56"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="55"/>
+        <location filename="../../app/ui/models_page.py" line="57"/>
         <source>Used by</source>
         <translation>使用者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="59"/>
+        <location filename="../../app/ui/models_page.py" line="61"/>
         <source>Import GGUF…</source>
         <translation>导入 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="62"/>
+        <location filename="../../app/ui/models_page.py" line="64"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="56"/>
-        <location filename="../../app/ui/models_page.py" line="91"/>
+        <location filename="../../app/ui/models_page.py" line="58"/>
+        <location filename="../../app/ui/models_page.py" line="93"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="64"/>
+        <location filename="../../app/ui/models_page.py" line="66"/>
         <source>Make a GPT…</source>
         <translation>创建 GPT…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="92"/>
+        <location filename="../../app/ui/models_page.py" line="94"/>
         <source>GGUF files in the store, checked before llama.cpp ever opens them. Drop .gguf files here to import them.</source>
         <translation>商店中的 GGUF 文件，在 llama.cpp 打开之前都会先经过检查。把 .gguf 文件拖到这里即可导入。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="104"/>
+        <location filename="../../app/ui/models_page.py" line="106"/>
         <source>(unused)</source>
         <translation>（未使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="140"/>
+        <location filename="../../app/ui/models_page.py" line="137"/>
+        <source>linked</source>
+        <translation>已链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="139"/>
+        <source>file missing</source>
+        <translation>文件缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="167"/>
         <source>{0} is saved; chat with it from My GPTs or Chats.</source>
         <translation>{0} 已保存；可在“我的 GPT”或“对话”中与它对话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147"/>
+        <location filename="../../app/ui/models_page.py" line="174"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148"/>
+        <location filename="../../app/ui/models_page.py" line="175"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="182"/>
-        <location filename="../../app/ui/models_page.py" line="191"/>
+        <location filename="../../app/ui/models_page.py" line="209"/>
+        <location filename="../../app/ui/models_page.py" line="218"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="190"/>
+        <location filename="../../app/ui/models_page.py" line="217"/>
         <source>Importing {0}: {1} hashed…</source>
         <translation>正在导入 {0}：已计算 {1} 的哈希…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="199"/>
+        <location filename="../../app/ui/models_page.py" line="226"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="245"/>
+        <location filename="../../app/ui/models_page.py" line="272"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="262"/>
+        <location filename="../../app/ui/models_page.py" line="290"/>
         <source>Delete the model “{0}” ({1}) from this computer?</source>
         <translation>从这台电脑删除模型“{0}”（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="275"/>
+        <location filename="../../app/ui/models_page.py" line="293"/>
+        <source>Remove the linked model “{0}” from GPT Shelf? Its file stays where it is:
+{1}</source>
+        <translation>从 GPT Shelf 中移除链接的模型“{0}”？它的文件会留在原处：
+{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="303"/>
         <source>The model was removed from the catalog, but {0} could not be deleted ({1}).</source>
         <translation>模型已从目录中移除，但无法删除 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="278"/>
+        <location filename="../../app/ui/models_page.py" line="306"/>
+        <source>Removed {0}; its file stays in {1}, which GPT Shelf does not own.</source>
+        <translation>已移除 {0}；它的文件留在 {1}，该文件不归 GPT Shelf 所有。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="309"/>
         <source>Deleted {0}.</source>
         <translation>已删除 {0}。</translation>
     </message>
@@ -2632,6 +3329,60 @@ Set a token that can write in Settings, under Hub.</source>
     </message>
 </context>
 <context>
+    <name>RunOnDialog</name>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="30"/>
+        <source>Where {0} runs</source>
+        <translation>{0} 的运行位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="41"/>
+        <source>This computer</source>
+        <translation>这台电脑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="42"/>
+        <source>A remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="47"/>
+        <location filename="../../app/ui/run_on_dialog.py" line="58"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="52"/>
+        <source>Model on the engine</source>
+        <translation>引擎上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="59"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="73"/>
+        <source>Add a remote engine in Settings first.</source>
+        <translation>请先在设置中添加远程引擎。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="102"/>
+        <source>Asking the engine for its models…</source>
+        <translation>正在向引擎询问模型列表…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="118"/>
+        <source>{0} serves {1} models.</source>
+        <translation>{0} 提供 {1} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/run_on_dialog.py" line="124"/>
+        <source>Choose an engine and one of its models.</source>
+        <translation>请选择一个引擎及其中的一个模型。</translation>
+    </message>
+</context>
+<context>
     <name>SavePage</name>
     <message>
         <location filename="../../app/ui/wizard/save.py" line="23"/>
@@ -2702,8 +3453,8 @@ Set a token that can write in Settings, under Hub.</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="69"/>
-        <location filename="../../app/ui/settings_page.py" line="85"/>
+        <location filename="../../app/ui/settings_page.py" line="72"/>
+        <location filename="../../app/ui/settings_page.py" line="90"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -2712,292 +3463,292 @@ Set a token that can write in Settings, under Hub.</source>
         <translation type="vanished">引擎和模型中心的更改将在下次加载模型和下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="87"/>
+        <location filename="../../app/ui/settings_page.py" line="92"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="108"/>
+        <location filename="../../app/ui/settings_page.py" line="113"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110"/>
+        <location filename="../../app/ui/settings_page.py" line="115"/>
         <source>Asking llama.cpp for its devices…</source>
         <translation>正在向 llama.cpp 查询设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="112"/>
+        <location filename="../../app/ui/settings_page.py" line="117"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="114"/>
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source>Automatic (as many layers as fit)</source>
         <translation>自动（尽可能多的层）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="115"/>
+        <location filename="../../app/ui/settings_page.py" line="120"/>
         <source>Off (CPU only)</source>
         <translation>关闭（仅 CPU）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="116"/>
+        <location filename="../../app/ui/settings_page.py" line="121"/>
         <source>A fixed number of layers</source>
         <translation>固定层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121"/>
+        <location filename="../../app/ui/settings_page.py" line="126"/>
         <source> layers</source>
         <translation> 层</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117"/>
-        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="122"/>
+        <location filename="../../app/ui/settings_page.py" line="128"/>
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="127"/>
+        <location filename="../../app/ui/settings_page.py" line="132"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125"/>
-        <location filename="../../app/ui/settings_page.py" line="128"/>
+        <location filename="../../app/ui/settings_page.py" line="130"/>
+        <location filename="../../app/ui/settings_page.py" line="133"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="133"/>
+        <location filename="../../app/ui/settings_page.py" line="138"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="130"/>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="135"/>
+        <location filename="../../app/ui/settings_page.py" line="139"/>
         <source>Default context length</source>
         <translation>默认上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="138"/>
+        <location filename="../../app/ui/settings_page.py" line="143"/>
         <source>Hub</source>
         <translation>模型中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="142"/>
+        <location filename="../../app/ui/settings_page.py" line="147"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="145"/>
+        <location filename="../../app/ui/settings_page.py" line="150"/>
         <source>none, e.g. http://proxy.example:3128</source>
         <translation>无，例如 http://proxy.example:3128</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="144"/>
-        <location filename="../../app/ui/settings_page.py" line="146"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
+        <location filename="../../app/ui/settings_page.py" line="151"/>
         <source>HTTPS proxy</source>
         <translation>HTTPS 代理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="148"/>
-        <location filename="../../app/ui/settings_page.py" line="149"/>
+        <location filename="../../app/ui/settings_page.py" line="153"/>
+        <location filename="../../app/ui/settings_page.py" line="154"/>
         <source>Store index repo</source>
         <translation>商店索引仓库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="154"/>
+        <location filename="../../app/ui/settings_page.py" line="159"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="156"/>
+        <location filename="../../app/ui/settings_page.py" line="161"/>
         <source>Forget</source>
         <translation>忘记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="151"/>
-        <location filename="../../app/ui/settings_page.py" line="159"/>
+        <location filename="../../app/ui/settings_page.py" line="156"/>
+        <location filename="../../app/ui/settings_page.py" line="164"/>
         <source>Hub token</source>
         <translation>模型中心令牌</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="71"/>
+        <location filename="../../app/ui/settings_page.py" line="74"/>
         <source>Engine changes apply to the next model load; hub changes apply at once.</source>
         <translation>引擎设置在下次加载模型时生效；Hub 设置立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="119"/>
+        <location filename="../../app/ui/settings_page.py" line="124"/>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="141"/>
+        <location filename="../../app/ui/settings_page.py" line="146"/>
         <source>Hub endpoint</source>
         <translation>Hub 地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="163"/>
+        <location filename="../../app/ui/settings_page.py" line="168"/>
         <source>Save and sync the store now</source>
         <translation>保存并立即同步商店</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="169"/>
+        <location filename="../../app/ui/settings_page.py" line="174"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172"/>
-        <location filename="../../app/ui/settings_page.py" line="178"/>
+        <location filename="../../app/ui/settings_page.py" line="177"/>
+        <location filename="../../app/ui/settings_page.py" line="183"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="172"/>
+        <location filename="../../app/ui/settings_page.py" line="177"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="173"/>
+        <location filename="../../app/ui/settings_page.py" line="178"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="176"/>
+        <location filename="../../app/ui/settings_page.py" line="181"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="182"/>
+        <location filename="../../app/ui/settings_page.py" line="187"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="186"/>
+        <location filename="../../app/ui/settings_page.py" line="191"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="190"/>
+        <location filename="../../app/ui/settings_page.py" line="195"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="191"/>
+        <location filename="../../app/ui/settings_page.py" line="196"/>
         <source>Measuring…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="192"/>
+        <location filename="../../app/ui/settings_page.py" line="197"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="193"/>
+        <location filename="../../app/ui/settings_page.py" line="198"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="196"/>
+        <location filename="../../app/ui/settings_page.py" line="201"/>
         <source>Back up the catalog now</source>
         <translation>立即备份目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="245"/>
-        <location filename="../../app/ui/settings_page.py" line="373"/>
+        <location filename="../../app/ui/settings_page.py" line="250"/>
+        <location filename="../../app/ui/settings_page.py" line="378"/>
         <source>A token is stored in the system keyring</source>
         <translation>令牌已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="153"/>
-        <location filename="../../app/ui/settings_page.py" line="246"/>
-        <location filename="../../app/ui/settings_page.py" line="410"/>
+        <location filename="../../app/ui/settings_page.py" line="158"/>
+        <location filename="../../app/ui/settings_page.py" line="251"/>
+        <location filename="../../app/ui/settings_page.py" line="415"/>
         <source>hf_… (kept in the system keyring)</source>
         <translation>hf_…（保存在系统钥匙串中）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="272"/>
+        <location filename="../../app/ui/settings_page.py" line="277"/>
         <source>llama.cpp {0}; GPU offload {1}.</source>
         <translation>llama.cpp {0}；GPU 卸载{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="273"/>
+        <location filename="../../app/ui/settings_page.py" line="278"/>
         <source>available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="273"/>
+        <location filename="../../app/ui/settings_page.py" line="278"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="275"/>
+        <location filename="../../app/ui/settings_page.py" line="280"/>
         <source>{0} free of {1}</source>
         <translation>可用 {0}，共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="276"/>
+        <location filename="../../app/ui/settings_page.py" line="281"/>
         <source>memory unknown</source>
         <translation>内存未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="282"/>
+        <location filename="../../app/ui/settings_page.py" line="287"/>
         <source>Could not ask llama.cpp for its devices: {0}</source>
         <translation>无法向 llama.cpp 查询设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="300"/>
+        <location filename="../../app/ui/settings_page.py" line="305"/>
         <source>Saved a copy as {0}</source>
         <translation>已保存副本：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="334"/>
+        <location filename="../../app/ui/settings_page.py" line="339"/>
         <source>This must be an address starting with http:// or https://.</source>
         <translation>这里必须是以 http:// 或 https:// 开头的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="336"/>
+        <location filename="../../app/ui/settings_page.py" line="341"/>
         <source>The store index repo is written owner/name.</source>
         <translation>商店索引仓库的格式为 owner/name。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="348"/>
+        <location filename="../../app/ui/settings_page.py" line="353"/>
         <source>Nothing was saved: fix the marked values first.</source>
         <translation>未保存：请先修正标出的值。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="360"/>
+        <location filename="../../app/ui/settings_page.py" line="365"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="374"/>
+        <location filename="../../app/ui/settings_page.py" line="379"/>
         <source>No system keyring: the token is kept until GPT Shelf closes</source>
         <translation>没有系统钥匙串：令牌只保留到 GPT Shelf 关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="394"/>
+        <location filename="../../app/ui/settings_page.py" line="399"/>
         <source>Asking the hub…</source>
         <translation>正在询问模型中心…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="402"/>
+        <location filename="../../app/ui/settings_page.py" line="407"/>
         <source>The token works: signed in as {0}.</source>
         <translation>令牌有效：已登录为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="403"/>
+        <location filename="../../app/ui/settings_page.py" line="408"/>
         <source>The hub did not accept the token: {0}</source>
         <translation>模型中心不接受该令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="412"/>
+        <location filename="../../app/ui/settings_page.py" line="417"/>
         <source>The token was removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="442"/>
+        <location filename="../../app/ui/settings_page.py" line="447"/>
         <source>Could not open {0}.</source>
         <translation>无法打开 {0}。</translation>
     </message>
@@ -3191,67 +3942,82 @@ Set a token that can write in Settings, under Hub.</source>
         <translation>指令（修改后可再次提问）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="118"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="109"/>
+        <source>Run evals…</source>
+        <translation>运行评测…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="110"/>
+        <source>Run an eval set on the draft and on the saved version, side by side.</source>
+        <translation>在草稿和已保存版本上运行评测集，并排比较。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
         <source>Test message</source>
         <translation>测试消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="120"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
         <source>Message (Enter sends, Esc stops)</source>
         <translation>输入消息（Enter 发送，Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="124"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="130"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="126"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="132"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="128"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="134"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="166"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="172"/>
         <source>Temperature {0:g} · top p {1:g} · longest reply {2} tokens · context {3}</source>
         <translation>温度 {0:g} · top p {1:g} · 最长回复 {2} 个词元 · 上下文 {3}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="175"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="181"/>
         <source>Fix the step “{0}” first: {1}</source>
         <translation>请先修正“{0}”步骤：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="221"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="201"/>
+        <source>{0} will be saved with the GPT as its eval set.</source>
+        <translation>{0} 将作为评测集随 GPT 一起保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="228"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="255"/>
         <source>Writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="245"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="272"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="246"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="273"/>
         <source>{0} tokens, {1:.1f} tokens/s.</source>
         <translation>{0} 个词元，{1:.1f} 词元/秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="248"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="275"/>
         <source>The reply failed; see the message above.</source>
         <translation>回复失败；请查看上方的消息。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/test_chat.py" line="256"/>
+        <location filename="../../app/ui/wizard/test_chat.py" line="283"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
