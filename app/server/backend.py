@@ -175,6 +175,7 @@ class Generation:
                 self.cancel()
 
         slots = self.backend.slots
+        recorded = False
         try:
             with slots.slot(self.key, self._abandoned) as slot:
                 if self._abandoned.is_set():
@@ -190,6 +191,8 @@ class Generation:
                 finally:
                     with self._lock:
                         self._done = True  # before the slot is freed for the next request
+                    self._record()  # before the slot is freed too: whoever sees it free sees how it ended
+                    recorded = True
         except (Abandoned, GeneratorExit):
             pass
         except QueueFull:
@@ -197,10 +200,14 @@ class Generation:
         except BaseException as exc:  # noqa: BLE001 - handed to the request, which answers with it
             emit(exc)
         finally:
-            result = self.result
-            slots.record(self.key, result.finish_reason if result else None,
-                         result.completion_tokens if result else 0)
+            if not recorded:
+                self._record()
             emit(END)
+
+    def _record(self) -> None:
+        result = self.result
+        self.backend.slots.record(self.key, result.finish_reason if result else None,
+                                  result.completion_tokens if result else 0)
 
 
 def _epoch(stamp: str) -> int:
