@@ -2,8 +2,9 @@
 
 The headless twin of the wizard's Fine-tune step: the data report and estimate first, then one line per
 training step (``--json``: the child's JSON events as they come), then the validation perplexity before and
-after through llama.cpp, then the adapter saved into the GPT as a new version (``--no-save`` keeps it in the
-run folder only). Ctrl-C cancels at the next step with a checkpoint; ``--resume`` continues that run.
+after through llama.cpp, then (when the GPT has an eval set, unless ``--no-evals``) its eval set before and
+after training on the same seed, then the adapter saved into the GPT as a new version (``--no-save`` keeps it
+in the run folder only). Ctrl-C cancels at the next step with a checkpoint; ``--resume`` continues that run.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def add_parser(sub: argparse._SubParsersAction, json_flag) -> None:  # noqa: ANN
     tune.add_argument("--targets", metavar="NAMES", help="comma-separated modules (default q_proj,k_proj,v_proj,o_proj)")
     tune.add_argument("--threads", type=int)
     tune.add_argument("--no-save", action="store_true", help="do not add the adapter to the GPT")
+    tune.add_argument("--no-evals", action="store_true", help="do not run the GPT's eval set before and after")
     json_flag(tune)
 
 
@@ -79,14 +81,22 @@ def run(args: argparse.Namespace, services: Services, out: Output) -> int:
     if not _train(tuner.job(folder), out):
         return 1
     evaluation = tuner.evaluate(folder)
+    if not args.no_evals and gpt.evals is not None:
+        adapter = tuner.install_adapter(folder, f"{gpt.name} LoRA")
+        if not out.as_json:
+            out.write(f"running the eval set before and after training ({gpt.name})")
+        evaluation = evaluation.with_evals(tuner.compare_evals(gpt, adapter.sha256))
     gpt_after = None if args.no_save else tuner.attach(gpt.id, folder, note="Fine-tuned adapter")
     if out.as_json:
         out.write(_line({"kind": "evaluated", "perplexity_before": evaluation.before,
                          "perplexity_after": evaluation.after, "tokens": evaluation.tokens,
+                         "evals": evaluation.evals.as_dict() if evaluation.evals else None,
                          "adapter": str(folder.adapter), "gpt_version": gpt_after.version if gpt_after else None}))
     else:
         out.write(f"validation perplexity through llama.cpp: {evaluation.before:.3f} -> {evaluation.after:.3f} "
                   f"({evaluation.tokens} tokens)")
+        if evaluation.evals is not None:
+            out.write(evals_line(evaluation.evals))
         out.write(f"{gpt.name} {gpt_after.version} now uses the adapter" if gpt_after
                   else f"adapter: {folder.adapter}")
     return 0
@@ -117,6 +127,14 @@ def _train(job, out: Output) -> bool:  # noqa: ANN001 - a FinetuneJob
     if last is not None and last.kind == "error":
         raise KnownError(last.message)
     return last is not None and last.kind == "done"
+
+
+def evals_line(evals) -> str:  # noqa: ANN001 - an EvalsBeforeAfter
+    """``evals: 3/5 before -> 4/5 after (regressions: a; fixed: b, c)``."""
+    flips = [f"{name}: {', '.join(cases)}" for name, cases in (("regressions", evals.regressions),
+                                                                ("fixed", evals.fixed)) if cases]
+    return (f"evals: {evals.passed_before}/{evals.total} before -> {evals.passed_after}/{evals.total} after"
+            + (f" ({'; '.join(flips)})" if flips else " (no case changed)"))
 
 
 def _line(value: dict) -> str:

@@ -160,7 +160,7 @@ class Services:
         from app.services.finetune import FinetuneService  # noqa: PLC0415
 
         return FinetuneService(self.catalog, self.models, self.gpts, self.paths, self.catalog.load_settings,
-                               EngineClient, available_memory)
+                               EngineClient, available_memory, lambda: self.evals)
 
     @_Built
     def remote_engines(self) -> RemoteEngines:

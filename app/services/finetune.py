@@ -9,7 +9,10 @@ The steps, each a call the wizard and the CLI make in turn:
 3. :meth:`FinetuneService.evaluate` scores the validation tokens through llama.cpp with and without the new
    adapter (perplexity before and after), in an engine process of its own;
 4. :meth:`FinetuneService.install_adapter` stores the adapter like a model file, so a GPT can carry it
-   (``adapter_sha256``; its manifest records the base's sha256 beside it).
+   (``adapter_sha256``; its manifest records the base's sha256 beside it);
+5. when the GPT has an eval set, :meth:`FinetuneService.evals_job` runs it on the GPT as it is and with the
+   new adapter, same cases, same seed (:class:`EvalsBeforeAfter`: passes before and after, regressions, fixes),
+   so perplexity is not the only figure a person judges the adapter by.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.catalog import Catalog
 from app.core.entities import GPT, ModelFile
 from app.core.errors import InvalidInput
+from app.core.evals import EvalComparison, EvalRun
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.finetune.base import BaseCheck, check_base, estimate_seconds, missing_packages, require_extra
@@ -34,10 +38,11 @@ from app.services.models import ModelLibrary
 
 if TYPE_CHECKING:
     from app.engine.client import EngineClient
+    from app.services.evals import EvalJob, EvalProgress, EvalService
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DataReport", "Evaluation", "FinetuneService", "PreparedRun", "RunFolder", "TrainingEvent",
+__all__ = ["DataReport", "Evaluation", "EvalsBeforeAfter", "FinetuneService", "PreparedRun", "RunFolder", "TrainingEvent",
            "TrainingOptions"]
 
 
@@ -54,12 +59,67 @@ class PreparedRun:
 
 
 @dataclass(frozen=True)
+class EvalsBeforeAfter:
+    """The GPT's eval set run before training (the GPT as it is) and after (with the new adapter)."""
+
+    comparison: EvalComparison
+
+    @classmethod
+    def of(cls, runs: list[EvalRun]) -> EvalsBeforeAfter:
+        """From an :meth:`FinetuneService.evals_job`'s runs (before, then after)."""
+        before, after = runs
+        return cls(EvalComparison(current=after, baseline=before))
+
+    @property
+    def before(self) -> EvalRun:
+        assert self.comparison.baseline is not None
+        return self.comparison.baseline
+
+    @property
+    def after(self) -> EvalRun:
+        return self.comparison.current
+
+    @property
+    def total(self) -> int:
+        return self.after.total_cases
+
+    @property
+    def passed_before(self) -> int:
+        return self.before.passed_cases
+
+    @property
+    def passed_after(self) -> int:
+        return self.after.passed_cases
+
+    @property
+    def regressions(self) -> tuple[str, ...]:
+        """Cases that passed before training and fail with the adapter."""
+        return self.comparison.regressions
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        return self.comparison.fixed
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures as JSON-ready values (the CLI's ``--json``)."""
+        return {"total": self.total, "passed_before": self.passed_before, "passed_after": self.passed_after,
+                "checks_before": self.before.passed_checks, "checks_after": self.after.passed_checks,
+                "total_checks": self.after.total_checks, "regressions": list(self.regressions),
+                "fixed": list(self.fixed), "seed": self.after.seed, "evals_sha256": self.after.evals_sha256}
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """Validation perplexity through llama.cpp on the same tokens, without and with the adapter."""
+    """Validation perplexity through llama.cpp on the same tokens, without and with the adapter, and the
+    eval set before and after when the GPT has one."""
 
     before: float
     after: float
     tokens: int
+    evals: EvalsBeforeAfter | None = None
+
+    def with_evals(self, evals: EvalsBeforeAfter | None) -> Evaluation:
+        return replace(self, evals=evals)
 
 
 @dataclass
@@ -71,6 +131,8 @@ class FinetuneService:
     settings: Callable[[], Settings]
     engine: Callable[[], EngineClient]
     available_memory: Callable[[], int]
+    evals: Callable[[], EvalService] | None = None
+    """The eval runner (the container's, built when first used); None: no eval comparison."""
 
     def missing_packages(self) -> list[str]:
         """The packages of the ``finetune`` extra that are not installed (empty: fine-tuning is available)."""
@@ -159,6 +221,33 @@ class FinetuneService:
         log.info("validation perplexity %.3f -> %.3f over %d tokens", before.perplexity, after.perplexity,
                  before.tokens)
         return Evaluation(before.perplexity, after.perplexity, before.tokens)
+
+    def evals_job(self, gpt: GPT, adapter_sha256: str, *, eval_file: Path | None = None) -> EvalJob | None:
+        """The eval set of ``gpt`` (or ``eval_file``) on ``gpt`` as it is, then with the adapter ``adapter_sha256``
+        (stored, see :meth:`install_adapter`), same seed; None when there is no eval set. :meth:`EvalJob.run`
+        it on a worker (``EvalJob.cancel`` from anywhere) and read the runs with :meth:`EvalsBeforeAfter.of`.
+
+        ``gpt`` may be a draft (the wizard's). Neither run is kept in the eval history: the candidate is no
+        saved version yet, and the baseline is only there to be compared with it.
+        """
+        if self.evals is None or (gpt.evals is None and eval_file is None):
+            return None
+        evals = self.evals()
+        eval_set, sha256 = evals.read_eval_set(eval_file) if eval_file is not None else evals.eval_set_of(gpt)
+        before = evals.draft(gpt, label="before training")
+        after = evals.with_adapter(before, adapter_sha256, label="after training")
+        return evals.start(eval_set, [before, after], evals_sha256=sha256, keep=False)
+
+    def compare_evals(self, gpt: GPT, adapter_sha256: str, *, eval_file: Path | None = None,
+                      progress: Callable[[EvalProgress], None] | None = None) -> EvalsBeforeAfter | None:
+        """:meth:`evals_job` run to its end (slow: off the GUI thread); None when there is no eval set."""
+        job = self.evals_job(gpt, adapter_sha256, eval_file=eval_file)
+        if job is None:
+            return None
+        result = EvalsBeforeAfter.of(job.run(progress))
+        log.info("eval set before/after training: %d/%d -> %d/%d cases (%d regressions)", result.passed_before,
+                 result.total, result.passed_after, result.total, len(result.regressions))
+        return result
 
     def install_adapter(self, folder: RunFolder, name: str) -> ModelFile:
         """Put the run's adapter into the store (checked and hashed like a model) so a GPT can use it."""

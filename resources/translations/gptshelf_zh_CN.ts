@@ -1137,108 +1137,108 @@
 <context>
     <name>FinetunePage</name>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="49"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="53"/>
         <source>Fine-tune</source>
         <translation>微调</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="50"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="54"/>
         <source>Teach the model your own examples with a LoRA adapter (optional; skip with Next).</source>
         <translation>用 LoRA 适配器让模型学习你自己的示例（可选；点“下一步”跳过）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="70"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="76"/>
         <source>JSONL chats or prompt/completion, CSV question/answer, or text</source>
         <translation>JSONL 对话或 prompt/completion、CSV 问题/答案，或纯文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="71"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="77"/>
         <source>Training data file</source>
         <translation>训练数据文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="72"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="78"/>
         <source>Choose data…</source>
         <translation>选择数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="82"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="88"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="82"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="88"/>
         <source>LoRA rank</source>
         <translation>LoRA 秩</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="83"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="89"/>
         <source>Max length</source>
         <translation>最大长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="83"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="89"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="94"/>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="333"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="100"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="373"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="96"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="102"/>
         <source>Cancel training</source>
         <translation>取消训练</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="99"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="105"/>
         <source>Training progress</source>
         <translation>训练进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="105"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="111"/>
         <source>Use the adapter in this GPT</source>
         <translation>在此 GPT 中使用该适配器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="109"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="115"/>
         <source>This GPT already has an adapter; training a new one replaces it if you choose to use it.</source>
         <translation>此 GPT 已有一个适配器；如果你选择使用新训练的适配器，它将替换旧的。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="115"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="121"/>
         <source>&amp;Data:</source>
         <translation>数据(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="116"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="122"/>
         <source>Options:</source>
         <translation>选项：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="116"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="122"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="116"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="122"/>
         <source>rank</source>
         <translation>秩</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="117"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="123"/>
         <source>max length</source>
         <translation>最大长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="118"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="124"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="142"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="148"/>
         <source>Fine-tuning needs {0}, which are not installed. Install them with
 
     {1}
@@ -1251,127 +1251,157 @@ then restart GPT Shelf. You can skip this step; the rest of the GPT works withou
 然后重新启动 GPT Shelf。你可以跳过这一步；GPT 的其余部分不需要它也能正常工作。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="156"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="162"/>
         <source>Choose training data</source>
         <translation>选择训练数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="157"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="163"/>
         <source>Training data ({0});;All files (*)</source>
         <translation>训练数据 ({0});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="184"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="190"/>
         <source>Choose the model on the Model step first.</source>
         <translation>请先在“模型”步骤中选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="192"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="198"/>
         <source>Checking the data…</source>
         <translation>正在检查数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="201"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="207"/>
         <source>{0}: {1} examples ({2} to train, {3} to validate), {4} tokens, {5} of them trained; the longest has {6}.</source>
         <translation>{0}：{1} 个示例（{2} 个用于训练，{3} 个用于验证），共 {4} 个词元，其中 {5} 个参与训练；最长的有 {6} 个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="205"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="211"/>
         <source>{0} examples are longer than the max length and are cut.</source>
         <translation>{0} 个示例超过最大长度，已被截断。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="206"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="212"/>
         <source>{0} steps, about {1}; training needs about {2} of memory ({3} available).</source>
         <translation>{0} 步，大约 {1}；训练约需 {2} 内存（可用 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="221"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="227"/>
         <source>GPT</source>
         <translation>GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="224"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="231"/>
         <source>Resuming from the last checkpoint…</source>
         <translation>正在从上一个检查点继续…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="226"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="233"/>
         <source>Loading the model for training…</source>
         <translation>正在加载模型以进行训练…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="253"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="281"/>
         <source>Measuring perplexity through llama.cpp, without and with the adapter…</source>
         <translation>正在通过 llama.cpp 测量不带和带适配器的困惑度…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="260"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="286"/>
+        <source>Running the eval set before and after training: {0} of {1} answers ({2}, case {3})…</source>
+        <translation>正在运行训练前后的评测集：第 {0} / {1} 个回答（{2}，用例 {3}）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="295"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="261"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="296"/>
         <source>loss {0:.3f}</source>
         <translation>损失 {0:.3f}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="263"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="298"/>
         <source>validation {0:.3f}</source>
         <translation>验证 {0:.3f}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="264"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="299"/>
         <source>{0:.0f} tokens/s</source>
         <translation>{0:.0f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="265"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="300"/>
         <source>about {0} left</source>
         <translation>约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="272"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="307"/>
         <source>Cancelled at step {0}; Resume continues from there.</source>
         <translation>已在第 {0} 步取消；“继续训练”会从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="281"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="316"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="282"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="317"/>
         <source>Validation perplexity through llama.cpp: {0:.2f} without the adapter, {1:.2f} with it ({2} tokens). Lower is better; try it on the Test step.</source>
         <translation>通过 llama.cpp 测得的验证困惑度：不带适配器 {0:.2f}，带适配器 {1:.2f}（{2} 个词元）。越低越好；可在“测试”步骤中试用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="295"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="323"/>
+        <source>Evals: stopped before the end; nothing to compare.</source>
+        <translation>评测：未完成即已停止，没有可比较的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="335"/>
         <source>Cancelling after this step…</source>
         <translation>将在本步结束后取消…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="333"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="373"/>
         <source>Resume training</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="342"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="381"/>
+        <source>Evals: {0}/{2} before → {1}/{2} after training</source>
+        <translation>评测：训练前 {0}/{2} → 训练后 {1}/{2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="384"/>
+        <source>; regressions: {0}</source>
+        <translation>；退步：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="386"/>
+        <source>; fixed: {0}</source>
+        <translation>；修复：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="388"/>
+        <source>; no case changed</source>
+        <translation>；没有用例发生变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="394"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="344"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="396"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="345"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="397"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="354"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="406"/>
         <source>Training is running; wait for it or cancel it first.</source>
         <translation>训练正在进行；请等待完成或先取消。</translation>
     </message>

@@ -5,8 +5,10 @@ tokenizer and the GPT's chat template, and shows how many examples and tokens it
 and how much memory training takes. Start runs the training child (:mod:`app.finetune.runner`) in a Job;
 each step's loss reaches the curve through the Job's queued progress signal. Cancel saves a checkpoint and
 Resume continues from it. At the end the validation perplexity is measured through llama.cpp with and
-without the adapter, and the adapter is put into the store; "Use the adapter" makes it part of the draft,
-so the Test step chats with it and Save keeps it.
+without the adapter, and the adapter is put into the store; when the GPT has an eval set (its own, or the
+file chosen in the Test step's evals dialog) the same Job then runs it on the draft as it is and with the
+adapter, same seed, with progress (Cancel stops it too), and shows the passes before and after next to the
+perplexity. "Use the adapter" makes it part of the draft, so the Test step chats with it and Save keeps it.
 
 Without the ``finetune`` extra (torch, transformers, peft) the step says how to install it and stays
 skippable; nothing of the extra is imported by the app itself.
@@ -35,7 +37,9 @@ from app.ui.wizard.common import DraftPage, widget_row
 from app.ui.wizard.loss_chart import LossChart
 
 if TYPE_CHECKING:
-    from app.services.finetune import Evaluation, PreparedRun, RunFolder, TrainingEvent, TrainingOptions
+    from app.core.entities import GPT
+    from app.services.evals import EvalProgress
+    from app.services.finetune import Evaluation, EvalsBeforeAfter, PreparedRun, RunFolder, TrainingEvent, TrainingOptions
     from app.ui.wizard.wizard import GPTWizard
 
 log = logging.getLogger(__name__)
@@ -53,8 +57,12 @@ class FinetunePage(DraftPage):
         self.base_sha256: str | None = None
         self.prepared: PreparedRun | None = None
         self.evaluation: Evaluation | None = None
+        self.evals_stopped = False
+        """Whether the last run's eval comparison was cancelled (the perplexity and adapter stand)."""
         self.job: Job | None = None
-        self.training: Any = None  # the FinetuneJob whose child is running (set on the Job's thread)
+        self.training: Any = None  # the FinetuneJob whose child is running, then the EvalJob (set on the Job's thread)
+        self.cancel_asked = threading.Event()
+        """Cancel was pressed during this run: also stops the eval set when pressed while perplexity is measured."""
         self.busy_training = False
         self._check_again = False
         self._checked = False
@@ -220,18 +228,22 @@ class FinetunePage(DraftPage):
             return
         folder, name = self.prepared.folder, self.gpt_wizard.draft().name or self.tr("GPT")
         service = self.gpt_wizard.services.finetune
+        draft, eval_file = self.gpt_wizard.draft(), self.gpt_wizard.evals_path
         if folder.resumable:
             self.status.setText(self.tr("Resuming from the last checkpoint…"))
         else:
             self.status.setText(self.tr("Loading the model for training…"))
         self.result.clear()
+        self.cancel_asked.clear()
         self.busy_training = True
-        self._run(lambda report, cancel: self._train(service, folder, f"{name} LoRA", report, cancel),
+        self._run(lambda report, cancel: self._train(service, folder, f"{name} LoRA", report, cancel,
+                                                     draft, eval_file),
                   self._on_trained, "fine-tune", progress=self._on_event)
 
     def _train(self, service: Any, folder: RunFolder, name: str, report: Callable[[object], None],
-               cancel: threading.Event) -> tuple[Evaluation, str] | None:
-        """The Job's work: the child's events to the window; at the end the evaluation and the stored adapter."""
+               cancel: threading.Event, draft: GPT, eval_file: Path | None) -> tuple[Evaluation, str, bool] | None:
+        """The Job's work: the child's events to the window; at the end the evaluation, the stored adapter and
+        the eval set before and after (and whether that was stopped)."""
         self.training = training = service.job(folder)
         last = None
         for event in training.events():
@@ -245,12 +257,38 @@ class FinetunePage(DraftPage):
             raise KnownError(last.message)
         report("evaluating")
         evaluation = service.evaluate(folder)
-        return evaluation, service.install_adapter(folder, name).sha256
+        adapter = service.install_adapter(folder, name).sha256
+        evals, stopped = self._run_evals(service, draft, adapter, eval_file, report, cancel)
+        return evaluation.with_evals(evals), adapter, stopped
+
+    def _run_evals(self, service: Any, draft: GPT, adapter: str, eval_file: Path | None,
+                   report: Callable[[object], None], cancel: threading.Event) -> tuple[EvalsBeforeAfter | None, bool]:
+        """The eval set on the draft and with the new adapter (on the Job's thread); Cancel stops it."""
+        from app.services.evals import EvalStopped  # noqa: PLC0415 - loaded with the eval runner
+        from app.services.finetune import EvalsBeforeAfter  # noqa: PLC0415
+
+        job = service.evals_job(draft, adapter, eval_file=eval_file)
+        if job is None:
+            return None, False
+        self.training = job
+        if cancel.is_set() or self.cancel_asked.is_set():
+            job.cancel()
+        try:
+            return EvalsBeforeAfter.of(job.run(report)), False
+        except EvalStopped:
+            return None, True
 
     @Slot(object)
-    def _on_event(self, event: TrainingEvent | str) -> None:
+    def _on_event(self, event: TrainingEvent | EvalProgress | str) -> None:
         if isinstance(event, str):
             self.status.setText(self.tr("Measuring perplexity through llama.cpp, without and with the adapter…"))
+            return
+        if not hasattr(event, "kind"):  # an EvalProgress: the eval set before and after
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.done)
+            self.status.setText(self.tr("Running the eval set before and after training: {0} of {1} answers "
+                                        "({2}, case {3})…").format(event.done, event.total, event.target,
+                                                                    event.case_id))
             return
         if event.steps:
             self.progress.setRange(0, event.steps)
@@ -276,19 +314,26 @@ class FinetunePage(DraftPage):
         self.training = None
         if outcome is None:
             return
-        self.evaluation, self.adapter_sha256 = outcome
+        self.evaluation, self.adapter_sha256, self.evals_stopped = outcome
         self.base_sha256 = self.prepared.model_sha256 if self.prepared else None
         self.status.setText(self.tr("Done."))
-        self.result.setText(self.tr("Validation perplexity through llama.cpp: {0:.2f} without the adapter, {1:.2f} "
-                                    "with it ({2} tokens). Lower is better; try it on the Test step.").format(
-                                        self.evaluation.before, self.evaluation.after, self.evaluation.tokens))
+        lines = [self.tr("Validation perplexity through llama.cpp: {0:.2f} without the adapter, {1:.2f} with it ({2} "
+                         "tokens). Lower is better; try it on the Test step.").format(
+                             self.evaluation.before, self.evaluation.after, self.evaluation.tokens)]
+        if self.evaluation.evals is not None:
+            lines.append(self.evals_line(self.evaluation.evals))
+        elif self.evals_stopped:
+            lines.append(self.tr("Evals: stopped before the end; nothing to compare."))
+        self.result.setText("\n".join(lines))
         self.use_adapter.show()
         self.use_adapter.setChecked(True)
         self.changed("adapter")
 
     @Slot()
     def cancel(self) -> None:
-        """Stop after the current step, with a checkpoint to resume from."""
+        """Stop after the current step, with a checkpoint to resume from (or stop the eval set)."""
+        if self.busy_training:
+            self.cancel_asked.set()
         training = self.training
         if training is not None:
             training.cancel()
@@ -335,6 +380,18 @@ class FinetunePage(DraftPage):
         self.cancel_button.setEnabled(self.busy_training)
         self.choose_button.setEnabled(idle)
         self.completeChanged.emit()
+
+    def evals_line(self, evals: EvalsBeforeAfter) -> str:
+        """``Evals: 3/5 before → 4/5 after training`` and the cases that changed."""
+        line = self.tr("Evals: {0}/{2} before → {1}/{2} after training").format(
+            evals.passed_before, evals.passed_after, evals.total)
+        if evals.regressions:
+            line += self.tr("; regressions: {0}").format(", ".join(evals.regressions))
+        if evals.fixed:
+            line += self.tr("; fixed: {0}").format(", ".join(evals.fixed))
+        if not evals.regressions and not evals.fixed:
+            line += self.tr("; no case changed")
+        return line + "."
 
     def duration(self, seconds: float) -> str:
         seconds = int(seconds)

@@ -11,11 +11,13 @@ tolerance, so the match is no accident.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from app.core.entities import GenerationParams
 from app.core.settings import GpuMode, GpuOffload
 from app.engine.client import EngineClient
 from app.engine.protocol import LoadSpec, ScoreRequest
@@ -107,3 +109,51 @@ def test_the_adapter_becomes_part_of_a_gpt_with_its_base(trained: TrainedRun):
     assert manifest.adapter is not None
     assert (manifest.adapter.sha256, manifest.adapter.base_sha256) == (adapter.sha256, trained.model_sha256)
     assert Path(files[manifest.adapter.file]).read_bytes() == trained.prepared.folder.adapter.read_bytes()
+
+
+def _eval_set(path: Path, cases: list[dict]) -> Path:
+    path.write_text(json.dumps({"schema": "gptshelf/evals@1", "seed": 11, "cases": cases}), encoding="utf-8")
+    return path
+
+
+def test_the_eval_set_runs_before_and_after_training_on_the_same_seed(trained: TrainedRun, tmp_path: Path):
+    """The checks are built from what each side actually answers (a probe run first), so the expected flips
+    follow from the adapter changing the answer, not from constants."""
+    services, prompt = trained.services, "colour of item 7?"
+    adapter = services.finetune.install_adapter(trained.prepared.folder, "Colours adapter")
+    gpt = services.gpts.create("Colours evals", trained.model_sha256,
+                               params=GenerationParams(temperature=0.7, max_tokens=12, context_length=512))
+    probe, probe_sha = services.evals.read_eval_set(_eval_set(tmp_path / "probe.json", [
+        {"id": "probe", "prompt": prompt, "checks": [{"type": "max_length", "chars": 100000}]}]))
+    plain = services.evals.draft(gpt)
+    runs = services.evals.start(probe, [plain, services.evals.with_adapter(plain, adapter.sha256)],
+                                evals_sha256=probe_sha, keep=False).run()
+    base_answer, tuned_answer = (run.cases[0].output for run in runs)
+    assert base_answer.strip() and tuned_answer.strip() and base_answer != tuned_answer  # the adapter matters
+
+    gpt = services.gpts.edit(gpt.id, evals=_eval_set(tmp_path / "evals.json", [
+        {"id": "base-answer", "prompt": prompt, "checks": [{"type": "exact", "text": base_answer}]},
+        {"id": "tuned-answer", "prompt": prompt, "checks": [{"type": "exact", "text": tuned_answer}]},
+        {"id": "short", "prompt": prompt, "checks": [{"type": "max_length", "chars": len(base_answer)}]},
+    ]))
+    seen = []
+    result = services.finetune.compare_evals(gpt, adapter.sha256, progress=seen.append)
+    assert result is not None
+    before, after = result.before, result.after
+    assert (before.label, before.adapter, after.label, after.adapter) == ("before training", False,
+                                                                        "after training", True)
+    assert before.seed == after.seed == 11
+    assert [c.output for c in before.cases] == [base_answer] * 3  # same seed: the probe's answers again
+    assert [c.output for c in after.cases] == [tuned_answer] * 3
+    short_after = len(tuned_answer) <= len(base_answer)
+    assert (result.passed_before, result.passed_after, result.total) == (2, 1 + short_after, 3)
+    assert result.regressions == ("base-answer",) + (() if short_after else ("short",))
+    assert result.fixed == ("tuned-answer",)
+    assert result.as_dict()["passed_after"] == result.passed_after
+    assert [p.done for p in seen if p.result is not None] == list(range(1, 7)) and seen[-1].total == 6
+    assert services.evals.history(gpt.id) == []  # a candidate adapter is no saved version: nothing kept
+
+    evaluation = trained.evaluation.with_evals(result)
+    assert evaluation.before == trained.evaluation.before and evaluation.evals is result
+    no_set = services.gpts.create("Colours plain", trained.model_sha256)
+    assert services.finetune.compare_evals(no_set, adapter.sha256) is None
