@@ -41,6 +41,8 @@ from tests.reliability.figures import Figures, size
 __all__ = ["services", "tiny_gpt"]  # fixtures, shared with the API's integration tests
 
 REFUSED = {401, 403, 413, 422}
+GOOD_KEY = "<the server's key>"
+"""Stands for the key the server made, in requests built before it exists."""
 SEED = 6
 SLOTS = 2
 LONG = 2000
@@ -197,18 +199,18 @@ def _out_of_range(gpt_id: str, rng: random.Random, copies: int) -> list[Hostile]
                 body = {**base, field: value}
                 if value is None:
                     body.pop(field)
-                cases.append(Hostile("out of range", "POST", path, 422, key="{key}", body=body))
+                cases.append(Hostile("out of range", "POST", path, 422, key=GOOD_KEY, body=body))
     for _ in range(copies):  # random numbers past each numeric bound, from just past to far past
         path, base = rng.choice((("/v1/chat/completions", base_chat), ("/v1/completions", base_text)))
         field, low, high, integer = rng.choice(BOUNDS)
         step = rng.choice((1, 10**rng.randint(1, 30))) if integer else rng.choice((1e-6, 0.01, 1.0, 1e10, 1e300))
         value = low - step if rng.random() < 0.5 else high + step
-        cases.append(Hostile("out of range", "POST", path, 422, key="{key}", body={**base, field: value}))
+        cases.append(Hostile("out of range", "POST", path, 422, key=GOOD_KEY, body={**base, field: value}))
     return cases
 
 
 def _send(api, case: Hostile) -> int:
-    key = api.key if case.key == "{key}" else case.key
+    key = api.key if case.key == GOOD_KEY else case.key
     headers = dict(case.headers)
     if not case.chunked:
         return request(api.url, case.method, case.path, key=key, body=case.body, raw=case.raw, headers=headers).status
