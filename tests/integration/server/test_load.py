@@ -12,6 +12,7 @@ import pytest
 
 from app.core.entities import FinishReason
 from tests.integration.server.conftest import start_api
+from tests.integration.server.http_helpers import wait_for as _wait_for
 
 openai = pytest.importorskip("openai")
 
@@ -147,14 +148,3 @@ def test_too_many_waiting_requests_get_429_not_5xx(services, tiny_gpt):
     finally:
         api.server.stop()
 
-
-def _wait_for(condition, timeout: float = 60.0) -> bool:
-    """Poll a condition about the server's state (no timing is asserted: only that it comes true)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
