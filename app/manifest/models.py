@@ -39,6 +39,8 @@ from app.manifest.fields import (
 )
 
 _DEFAULTS = GenerationParams()
+MAX_STOPS = 8
+"""Stop strings a GPT may have; GPT Shelf's API accepts as many, so a GPT can run on another GPT Shelf."""
 
 Name = line(100, min_chars=1)
 ShortLine = line(100)
@@ -172,7 +174,7 @@ class Parameters(_Strict):
     max_tokens: int = Field(_DEFAULTS.max_tokens, ge=1, le=32768)
     """Longest reply, in tokens; at most context_length."""
     context_length: int = Field(_DEFAULTS.context_length, ge=128, le=1048576)
-    stop: Annotated[tuple[Stop, ...], Field(max_length=8), BeforeValidator(as_tuple)] = ()
+    stop: Annotated[tuple[Stop, ...], Field(max_length=MAX_STOPS), BeforeValidator(as_tuple)] = ()
     """Extra strings that end a reply (the chat template's own end tokens always apply)."""
 
     @model_validator(mode="after")

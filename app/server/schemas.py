@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.manifest.models import MAX_STOPS
+
 MAX_TOKENS = 32768
 MAX_MESSAGES = 1000
-MAX_STOPS = 4
 MAX_EMBED_INPUTS = 256
 SEED_MAX = 2**32 - 1
 
@@ -73,6 +74,7 @@ class Sampling(_Body):
     max_tokens: int | None = Field(default=None, ge=1, le=MAX_TOKENS)
     seed: int | None = Field(default=None, ge=0, le=SEED_MAX)
     stop: Stop | Annotated[list[Stop], Field(max_length=MAX_STOPS)] | None = None
+    """Up to 8, not OpenAI's 4: as many as a GPT may have, so one GPT Shelf can run a GPT on another's API."""
     n: int = Field(default=1, ge=1, le=1, description="Only one choice per request.")
     stream: bool = False
     stream_options: StreamOptions | None = None

@@ -132,16 +132,26 @@ def _handler(engine: FakeEngine) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def fake_engine(**options: Any) -> Iterator[FakeEngine]:
     """A :class:`FakeEngine` on 127.0.0.1 for the length of the ``with`` block."""
+    with loopback_server("fake-engine") as server:
+        engine = FakeEngine(url=f"http://127.0.0.1:{server.server_address[1]}", **options)
+        server.RequestHandlerClass = _handler(engine)
+        try:
+            yield engine
+        finally:
+            engine.release()
+
+
+@contextmanager
+def loopback_server(name: str) -> Iterator[ThreadingHTTPServer]:
+    """An HTTP server on a free 127.0.0.1 port, serving on a thread until the ``with`` block ends; set its
+    ``RequestHandlerClass`` before the first request comes."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     server.daemon_threads = True
-    engine = FakeEngine(url=f"http://127.0.0.1:{server.server_address[1]}", **options)
-    server.RequestHandlerClass = _handler(engine)
-    thread = threading.Thread(target=server.serve_forever, name="fake-engine", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield engine
+        yield server
     finally:
-        engine.release()
         server.shutdown()
         server.server_close()
         thread.join(5)

@@ -99,6 +99,18 @@ def write_documents(folder: Path) -> list[Question]:
     return questions
 
 
+def write_markdown_manuals(folder: Path, count: int = 3) -> list[Question]:
+    """The first ``count`` English manuals as Markdown only (quick to index), and their warranty questions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    questions = []
+    for index, (name, kind) in enumerate(EN_DEVICES[:count]):
+        file = f"{name.lower().replace(' ', '-')}.md"
+        _write(folder / file, name, _en_sections(index, name, kind), "md")
+        questions.append(Question(f"How long is the warranty on the {name} {kind}?", file, f"{12 + index * 3} months",
+                                  "en"))
+    return questions
+
+
 def _write(path: Path, title: str, sections: list[tuple[str, str]], fmt: str) -> None:
     if fmt == "md":
         body = "\n\n".join(f"## {heading}\n\n{text}" for heading, text in sections)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -66,6 +66,17 @@ def served_gpt(services, tiny_gpt, llama_server):
     return tiny_gpt
 
 
+def stop_after(stream, pieces: int) -> list[str]:
+    """The reply's pieces, with Stop pressed once ``pieces`` of them have come (what arrives after is kept)."""
+    seen = []
+    for item in stream:
+        if isinstance(item, ChatChunk):
+            seen.append(item.text)
+            if len(seen) == pieces:
+                stream.cancel()
+    return seen
+
+
 def test_the_server_lists_its_model_and_checks_reachable(services, llama_server):
     services.remote_engines.add("local server", llama_server)
     check = services.remote_engines.check("local server")
@@ -90,12 +101,7 @@ def test_a_gpt_chats_through_the_server_with_streaming(services, served_gpt):
 def test_stop_mid_stream_keeps_the_partial_reply_as_cancelled(services, served_gpt):
     gpt = services.gpts.update(served_gpt, params=replace(served_gpt.params, max_tokens=1500, seed=2))
     stream = services.chat.send(gpt.id, "write a long story")
-    seen = []
-    for item in stream:
-        if isinstance(item, ChatChunk):
-            seen.append(item.text)
-            if len(seen) == 3:
-                stream.cancel()
+    seen = stop_after(stream, 3)
     assert stream.result.finish_reason is FinishReason.CANCELLED
     assert 3 <= len(seen) < 1500
     reply = services.catalog.list_messages(stream.conversation.id)[-1]
@@ -108,20 +114,102 @@ def test_stop_mid_stream_keeps_the_partial_reply_as_cancelled(services, served_g
     assert services.catalog.list_messages(stream.conversation.id)[-1].content == text
 
 
-@pytest.mark.skip(reason="TODO(#8 knowledge): finish once knowledge retrieval merges into app/services/chat.py")
-def test_knowledge_is_applied_through_the_server(services, served_gpt):
-    """Hook for the lead: give ``served_gpt`` a knowledge file and check the retrieved passage reaches the
-    server in the request's messages (as in test_remote_chat.test_knowledge_is_applied_on_a_remote_engine)."""
+def test_knowledge_is_applied_through_the_server(services, tiny_gpt, llama_server, tmp_path: Path):
+    """The passages found here reach the real server in the request's last message: a recording proxy in front
+    of it keeps what it was sent, and the reply streamed back is the server's answer to that prompt."""
+    from app.knowledge.context import with_sources
+    from tests.support.knowledge_docs import write_markdown_manuals
+    from tests.support.recording_proxy import recording_proxy
+
+    question = write_markdown_manuals(tmp_path / "docs")[2]
+    gpt, _report = services.knowledge.add(tiny_gpt.id, [tmp_path / "docs"])
+    gpt = services.gpts.update(gpt, params=replace(gpt.params, max_tokens=8, seed=1))
+    with recording_proxy(llama_server) as proxy:
+        engine = services.remote_engines.add("recorded server", proxy.url, timeout_seconds=60)
+        services.remote_engines.run_on(gpt.id, engine.id, MODEL)
+        stream = services.chat.send(gpt.id, question.text)
+        chunks = [item.text for item in stream if isinstance(item, ChatChunk)]
+    assert stream.result.finish_reason in (FinishReason.LENGTH, FinishReason.STOP) and chunks
+    assert stream.sources and stream.sources[0].file == f"knowledge/{question.file}"
+    [sent] = proxy.chats()
+    assert sent.body["model"] == MODEL
+    last = sent.body["messages"][-1]
+    assert last == {"role": "user", "content": with_sources(question.text, stream.sources)}
+    assert question.needle in last["content"]
+    reply = services.catalog.list_messages(stream.conversation.id)[-1]
+    assert (reply.status, reply.content) == (MessageStatus.COMPLETE, "".join(chunks))
+    assert services.catalog.message_sources([reply.id])[reply.id] == stream.sources
 
 
-@pytest.mark.skip(reason="TODO(#10 api): finish once the local OpenAI-compatible API (app/server/) merges")
-def test_a_second_gpt_shelf_serving_its_api_is_used_as_a_remote_engine(services, tiny_gpt, tmp_path: Path):
-    """Hook for the lead, once app/server/ exists:
+@pytest.fixture
+def second_shelf(tmp_path: Path, tiny_model: Path):
+    """Another GPT Shelf (a data folder of its own) with a tiny GPT, serving its API on a free loopback port."""
+    from app.core.entities import GenerationParams
+    from app.core.paths import AppPaths
+    from app.server.config import ServerConfig
+    from app.server.runner import ApiServer
+    from app.services.container import open_services
 
-    1. Open a second ``Services`` on ``tmp_path / "second"`` (``open_services(AppPaths(...), install_starter=False)``),
-       import the tiny model there, create a GPT, and start its API server on 127.0.0.1 (port 0).
-    2. ``services.remote_engines.add("second shelf", <its url>, api_key=<its key if it needs one>)``; assert
-       ``services.remote_engines.models("second shelf")`` lists that GPT, and ``run_on(tiny_gpt.id, ..., <its id>)``.
-    3. ``services.chat.send(tiny_gpt.id, "hello")`` streams, is stored complete; a cancel mid-stream is stored
-       cancelled (same shape as the two tests above).
-    """
+    with open_services(AppPaths(tmp_path / "second"), install_starter=False) as second:
+        model = second.models.import_gguf(tiny_model)
+        gpt = second.gpts.create("Far away", model.sha256, instructions="You answer from far away.",
+                                 params=GenerationParams(temperature=0.0, max_tokens=24, context_length=4096))
+        server = ApiServer(second, ServerConfig(port=0, idle_seconds=0))
+        url = server.start()
+        try:
+            yield SecondShelf(url, second.api_keys.create("first shelf").secret, gpt.id, model.sha256, server)
+        finally:
+            server.stop()
+
+
+@dataclass(frozen=True)
+class SecondShelf:
+    url: str
+    key: str
+    gpt_id: str
+    model_sha256: str
+    server: object
+
+
+def test_a_second_gpt_shelf_serving_its_api_is_used_as_a_remote_engine(services, tiny_gpt, second_shelf):
+    from app.core.errors import RemoteAuthFailed
+    from app.server.backend import MODEL_PREFIX
+
+    services.remote_engines.add("no key", second_shelf.url)
+    with pytest.raises(RemoteAuthFailed, match="refused the API key"):
+        services.remote_engines.models("no key")
+    services.remote_engines.add("second shelf", second_shelf.url, api_key=second_shelf.key, timeout_seconds=60)
+    listed = [m.id for m in services.remote_engines.models("second shelf")]
+    assert listed == [second_shelf.gpt_id, f"{MODEL_PREFIX}{second_shelf.model_sha256[:12]}"]
+    services.remote_engines.run_on(tiny_gpt.id, "second shelf", second_shelf.gpt_id)
+    assert services.remote_engines.where(tiny_gpt.id) == f"second shelf · {second_shelf.gpt_id}"
+
+    # As many stop strings as a GPT may have (8; OpenAI allows 4): the second shelf must accept them.
+    stops = tuple(f"<<end {n}>>" for n in range(8))
+    gpt = services.gpts.update(tiny_gpt, params=replace(tiny_gpt.params, max_tokens=16, stop=stops))
+    stream = services.chat.send(gpt.id, "hello")
+    chunks = [item.text for item in stream if isinstance(item, ChatChunk)]
+    assert len(chunks) > 1 and stream.result.finish_reason in (FinishReason.LENGTH, FinishReason.STOP)
+    reply = services.catalog.list_messages(stream.conversation.id)[-1]
+    assert (reply.status, reply.content) == (MessageStatus.COMPLETE, "".join(chunks))
+    slots = second_shelf.server.slots
+    assert [(f.key, f.finish_reason) for f in slots.recent] == [(second_shelf.model_sha256, stream.result.finish_reason)]
+
+    gpt = services.gpts.update(gpt, params=replace(gpt.params, max_tokens=1500))
+    stopped = services.chat.send(gpt.id, "write a long story", conversation_id=stream.conversation.id)
+    seen = stop_after(stopped, 3)
+    assert stopped.result.finish_reason is FinishReason.CANCELLED and 3 <= len(seen) < 1500
+    reply = services.catalog.list_messages(stream.conversation.id)[-1]
+    assert (reply.status, reply.content) == (MessageStatus.CANCELLED, "".join(seen))
+    # The second shelf noticed the closed request and stopped generating early, freeing its slot.
+    assert _wait_until(lambda: len(slots.recent) == 2), "the second shelf did not end the stopped reply"
+    assert slots.recent[-1].finish_reason is FinishReason.CANCELLED and slots.recent[-1].completion_tokens < 1500
+
+
+def _wait_until(condition, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

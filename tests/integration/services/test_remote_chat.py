@@ -182,8 +182,25 @@ def test_a_test_chat_of_a_placed_gpt_runs_there_but_a_grammar_held_draft_stays_h
     assert stream.placement is None
 
 
-@pytest.mark.skip(reason="TODO(#8 knowledge): finish once knowledge retrieval merges into app/services/chat.py")
-def test_knowledge_is_applied_on_a_remote_engine(services, remote_gpt, engine):
-    """Hook for the lead: give ``remote_gpt`` a knowledge file, send a question whose answer is in it, and
-    assert that the retrieved passage is in ``engine.chats()[-1].body["messages"]`` exactly as the local
-    engine would get it (retrieval runs here; only the built messages go to the engine)."""
+def test_knowledge_is_applied_on_a_remote_engine(services, remote_gpt, engine, tmp_path):
+    """Retrieval runs here; the engine gets the messages with the passages exactly as the local engine would
+    (the same :meth:`ChatService.build_prompt`), and the reply keeps its sources."""
+    from app.knowledge.context import INTRO, with_sources
+    from tests.support.knowledge_docs import write_markdown_manuals
+
+    question = write_markdown_manuals(tmp_path / "docs")[1]
+    gpt, report = services.knowledge.add(remote_gpt.id, [tmp_path / "docs"])
+    assert len(report.indexed) == 3 and not report.failed
+    stream = services.chat.send(gpt.id, question.text)
+    text, result = drain(stream)
+    assert result.finish_reason is FinishReason.STOP and text == "".join(PIECES)
+    assert stream.sources and stream.sources[0].file == f"knowledge/{question.file}"
+    sent = engine.chats()[-1].body["messages"]
+    here = services.chat.build_prompt(gpt, [], question.text)
+    assert sent == [{"role": m.role.value, "content": m.content} for m in here.messages]
+    assert sent[0] == {"role": "system", "content": "You are terse."}
+    assert sent[-1]["content"] == with_sources(question.text, stream.sources)
+    assert sent[-1]["content"].startswith(INTRO) and question.needle in sent[-1]["content"]
+    user, reply = services.catalog.list_messages(stream.conversation.id)
+    assert user.content == question.text  # stored as typed, without the passages
+    assert services.catalog.message_sources([reply.id])[reply.id] == stream.sources
