@@ -35,7 +35,12 @@ def open_stream(api, max_tokens: int = LONG) -> tuple[http.client.HTTPConnection
     parts = urlsplit(api.url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
     body = {"model": api.gpt_id, "stream": True, "max_tokens": max_tokens,
-            "messages": [{"role": "user", "content": "Tell me a long story."}]}
+            "messages": [{"role": "user", "content": "Tell me a long story."}],
+            # The tiny model's greedy reply ends (EOS) after ~50 tokens, sooner than a test's client leaves on a
+            # fast machine; a grammar that wants a longer string than max_tokens allows keeps it generating.
+            "response_format": {"type": "json_schema", "json_schema": {"name": "story", "schema": {
+                "type": "object", "properties": {"story": {"type": "string", "minLength": max_tokens + 1}},
+                "required": ["story"]}}}}
     conn.request("POST", "/v1/chat/completions", body=json.dumps(body),
                  headers={"Authorization": f"Bearer {api.key}", "Content-Type": "application/json"})
     return conn, conn.getresponse()
