@@ -33,6 +33,7 @@ import psutil
 import pytest
 
 from app.core.entities import FinishReason
+from app.manifest.models import MAX_STOPS
 from app.server.config import MAX_BODY_BYTES
 from tests.integration.server.conftest import services, start_api, tiny_gpt
 from tests.integration.server.http_helpers import request, wait_for
@@ -174,7 +175,7 @@ RANGES = {  # field: values outside its range (and of the wrong type)
     "top_p": (-0.1, 1.0001, 7, "x"), "top_k": (-1, 1001, 2**63, 0.5, "five"), "min_p": (-0.5, 1.5),
     "repeat_penalty": (0, -1, 2.01), "presence_penalty": (-2.1, 2.1), "frequency_penalty": (-3, 3),
     "max_tokens": (0, -1, 32769, 10**9, 1.5, "ten"), "seed": (-1, 2**32, 2**64, 0.5), "n": (0, 2, 100),
-    "stop": ("", [""], ["a"] * 5, "s" * 201, 5), "user": ("u" * 257,), "model": ("", "m" * 201, 5, None),
+    "stop": ("", [""], ["a"] * (MAX_STOPS + 1), "s" * 201, 5), "user": ("u" * 257,), "model": ("", "m" * 201, 5, None),
     "stream": ("yes-please", 2, [True]),
 }
 BOUNDS = (("temperature", 0.0, 2.0, False), ("top_p", 0.0, 1.0, False), ("min_p", 0.0, 1.0, False),
