@@ -4,30 +4,11 @@ key, revoke it, turn the server off; a port in use is explained and the switch g
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
 
-from app.core.paths import AppPaths
-from app.services.container import open_services
-from app.ui.jobs import Jobs
 from app.ui.settings_page import SettingsPage
 from tests.integration.server.http_helpers import request
-
-
-@pytest.fixture
-def services(gptshelf_home: Path):
-    with open_services(AppPaths(gptshelf_home), install_starter=False) as opened:
-        yield opened
-
-
-@pytest.fixture
-def jobs():
-    pool = Jobs(QThreadPool())
-    yield pool
-    pool.cancel_all()
-    assert pool.wait(30_000)
 
 
 @pytest.fixture
