@@ -31,12 +31,12 @@ class LoraAdapter:
         ``last_error`` gives llama.cpp's last logged error line, which says why a file was refused.
         """
         self._lib = lib
-        self._ctx = llm._ctx.ctx
+        self._ctx = llm.ctx
         self.path, self.scale = path, scale
         name = Path(path).name
         if not Path(path).is_file():
             raise EngineError(f"The LoRA adapter {name} is missing; reinstall the GPT or pick its adapter again.")
-        self._adapter = lib.llama_adapter_lora_init(llm._model.model, path.encode("utf-8"))
+        self._adapter = lib.llama_adapter_lora_init(llm.model, path.encode("utf-8"))
         if not self._adapter:  # a NULL pointer: llama.cpp refused the file
             reason = _reason(last_error())
             raise EngineError(f"llama.cpp could not use the LoRA adapter {name}{reason}. It must be a llama.cpp "

@@ -23,9 +23,9 @@ def score(lib: Any, llm: Any, request: ScoreRequest, cancel: Any) -> ScoreResult
 
     The context's KV cache is cleared before each sequence and left empty afterwards.
     """
-    ctx = llm._ctx.ctx
+    ctx = llm.ctx
     mem = lib.llama_get_memory(ctx)
-    n_vocab = lib.llama_vocab_n_tokens(llm._model.vocab)
+    n_vocab = lib.llama_vocab_n_tokens(llm.vocab)
     n_batch = int(llm.n_batch)
     n_ctx = llm.n_ctx()
     batch = lib.llama_batch_init(n_batch, 0, 1)

@@ -54,12 +54,12 @@ class Session:
 
     def __init__(self, lib: Any, llm: Any, *, cancel: Any, cache_bytes: int) -> None:
         self._lib = lib
-        self._ctx = llm._ctx.ctx
-        self._vocab = llm._model.vocab
+        self._ctx = llm.ctx
+        self._vocab = llm.vocab
         self._mem = lib.llama_get_memory(self._ctx)
         self._n_vocab = lib.llama_vocab_n_tokens(self._vocab)
         self._n_batch = int(llm.n_batch)
-        self._n_swa = int(lib.llama_model_n_swa(llm._model.model))
+        self._n_swa = int(lib.llama_model_n_swa(llm.model))
         self._batch = (lib.llama_token * self._n_batch)()
         self._cancel = cancel
         self._abort = lib.ggml_abort_callback(lambda _data: bool(cancel.value))

@@ -1,4 +1,4 @@
-"""The engine child process: the only place where ``llama_cpp`` is imported.
+"""The engine child process: the only place where llama.cpp is loaded (through :mod:`app.engine.native`).
 
 It serves one request at a time from a pipe. Cancelling is a shared event the parent sets: it is
 checked between tokens and, through llama.cpp's abort callback, inside a long prompt evaluation.
@@ -19,8 +19,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,6 +32,7 @@ from app.core.errors import EngineError, KnownError
 from app.core.settings import GpuMode
 from app.engine import devices
 from app.engine.lora import LoraAdapter
+from app.engine.native import ModelOptions, NativeModel, bindings, version
 from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
 from app.engine.session import Session
 from app.engine.stops import StopScanner
@@ -50,7 +50,7 @@ def main(conn: Connection, cancel: Any, log_pipe: Connection, level: int) -> Non
     _yield_to_the_window()
     _route_logging(log_pipe, level)
     faulthandler.enable(file=sys.__stderr__)
-    import llama_cpp  # noqa: PLC0415 - imported here so the parent never loads llama.cpp
+    llama_cpp = bindings()  # here, so the parent never loads llama.cpp
 
     bridge = _LlamaLogBridge(llama_cpp)
     worker = _Worker(llama_cpp, cancel, bridge)
@@ -79,7 +79,7 @@ class _Worker:
         self._lib = llama_cpp
         self._cancel = cancel
         self._bridge = bridge
-        self._llm: Any = None
+        self._llm: NativeModel | None = None
         self._adapter: LoraAdapter | None = None
         self._spec: LoadSpec | None = None
         self._loaded: LoadedModel | None = None
@@ -110,7 +110,7 @@ class _Worker:
     def info(self) -> EngineInfo:
         lib_folder = Path(self._lib.__file__).parent / "lib"
         return EngineInfo(
-            llama_cpp_version=self._lib.__version__,
+            llama_cpp_version=version(),
             gpu_offload=bool(self._lib.llama_supports_gpu_offload()),
             devices=devices.list_devices(lib_folder),
             system_info=self._lib.llama_print_system_info().decode("utf-8", "replace").strip(),
@@ -186,7 +186,7 @@ class _Worker:
         found = devices.list_devices(Path(self._lib.__file__).parent / "lib")
         return devices.auto_gpu_layers(found, file_size=spec.file_size, block_count=spec.block_count)
 
-    def _construct(self, spec: LoadSpec, layers: int) -> Any:
+    def _construct(self, spec: LoadSpec, layers: int) -> NativeModel:
         cores = os.cpu_count() or 2
         threads = spec.threads or (cores if cores <= 4 else cores // 2)
         # Flash attention where the device has it (llama.cpp's own default; llama-cpp-python turns it off):
@@ -198,12 +198,9 @@ class _Worker:
         # this (Session._truncate), as llama-server does. Embedding loads keep llama.cpp's full-size default:
         # they run many sequences at once, where a pruned window can be slow.
         # The LoRA adapter is set afterwards (app.engine.lora), so that the model stays mapped.
-        with _llama_params(self._lib, model={"use_extra_bufts": self._extra_weight_buffers()},
-                           context={"flash_attn_type": self._lib.LLAMA_FLASH_ATTN_TYPE_AUTO}):
-            return self._lib.Llama(
-                model_path=spec.path, n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads,
-                n_threads_batch=threads, embedding=spec.embedding, swa_full=spec.embedding, verbose=True,
-            )
+        return NativeModel(self._lib, spec.path, ModelOptions(
+            n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads, embedding=spec.embedding,
+            swa_full=spec.embedding, extra_weight_buffers=self._extra_weight_buffers(), flash_attn=None))
 
     def _extra_weight_buffers(self) -> bool:
         """Whether weights may be repacked into the CPU backend's extra buffer types: not where AMX is one.
@@ -227,7 +224,7 @@ class _Worker:
             self._llm.close()
         self._llm, self._spec, self._loaded = None, None, None
 
-    def _require(self) -> Any:
+    def _require(self) -> NativeModel:
         if self._llm is None:
             raise EngineError("No model is loaded in the engine.")
         return self._llm
@@ -236,10 +233,10 @@ class _Worker:
         llm = self._require()
         if self._spec is None or not self._spec.embedding:
             raise EngineError("This model was loaded for chat; load it for embeddings to embed text.")
-        vectors = llm.embed(list(request.texts), normalize=True)
+        vectors = llm.embed(request.texts)
         if self._session is not None:
             self._session.forget()  # embedding cleared the KV cache under the session's feet
-        return [_pooled(v) for v in vectors]
+        return vectors
 
     def score(self, request: ScoreRequest) -> ScoreResult:
         from app.engine.scoring import score  # noqa: PLC0415 - numpy work only fine-tuning asks for
@@ -254,9 +251,8 @@ class _Worker:
         session = self._session
         assert session is not None  # made with the model
         started = time.monotonic()
-        vocab = llm._model
-        bos = vocab.token_get_text(vocab.token_bos()) if vocab.token_bos() >= 0 else ""
-        eos = vocab.token_get_text(vocab.token_eos()) if vocab.token_eos() >= 0 else ""
+        bos = llm.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+        eos = llm.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
         prompt, dropped = self._fit(request, llm, bos, eos)
         params = request.params
         # Under a grammar the reply ends where the grammar does; a template's end text inside a JSON string
@@ -286,7 +282,8 @@ class _Worker:
 
         Per token: one incremental UTF-8 step and a stop scan of the held-back tail, never of the whole reply.
         """
-        lib, vocab, cancel = self._lib, self._llm._model.vocab, self._cancel
+        llm = self._require()
+        lib, vocab, cancel = self._lib, llm.vocab, self._cancel
         control = lib.LLAMA_TOKEN_ATTR_CONTROL
         produced = 0
         tokens = session.generate(request.params, grammar=request.grammar)
@@ -299,7 +296,7 @@ class _Worker:
                 produced += 1
                 if lib.llama_vocab_get_attr(vocab, token) & control:
                     # Control tokens print as nothing, but one that opens a new turn ends the reply.
-                    if self._llm._model.token_get_text(token) in stops:
+                    if llm.token_get_text(token) in stops:
                         return produced, FinishReason.STOP
                 else:
                     text = scanner.feed(decoder.decode(self._piece(vocab, token)))
@@ -313,7 +310,7 @@ class _Worker:
             tokens.close()
         return produced, FinishReason.LENGTH
 
-    def _fit(self, request: ChatRequest, llm: Any, bos: str, eos: str) -> tuple[list[int], int]:
+    def _fit(self, request: ChatRequest, llm: NativeModel, bos: str, eos: str) -> tuple[list[int], int]:
         """Render the prompt, dropping the oldest unpinned turns until it leaves room for a reply."""
         n_ctx = llm.n_ctx()
         reserve = min(request.params.max_tokens, n_ctx // 2)
@@ -341,10 +338,10 @@ class _Worker:
             size = self._lib.llama_token_to_piece(vocab, token, self._piece_buffer, -size, 0, False)
         return self._piece_buffer.raw[:size]
 
-    def _tokenize(self, llm: Any, prompt: str) -> list[int]:
+    def _tokenize(self, llm: NativeModel, prompt: str) -> list[int]:
         tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
-        bos = llm._model.token_bos()
-        if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
+        bos = llm.token_bos()
+        if llm.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)
         return tokens
 
@@ -369,45 +366,9 @@ def _yield_to_the_window() -> None:
             log.debug("could not lower the engine's priority", exc_info=True)
 
 
-@contextmanager
-def _llama_params(lib: Any, *, model: dict[str, Any], context: dict[str, Any]) -> Iterator[None]:
-    """Set llama.cpp parameters that llama-cpp-python's ``Llama`` has no argument for, while one is built.
-
-    They are set on the parameter structs at the two calls that take them (load the model, make the context).
-    """
-    module = lib.llama_cpp
-    load, init = module.llama_model_load_from_file, module.llama_init_from_model
-
-    def load_with(path: Any, params: Any) -> Any:
-        for name, value in model.items():
-            setattr(params, name, value)
-        return load(path, params)
-
-    def init_with(handle: Any, params: Any) -> Any:
-        for name, value in context.items():
-            setattr(params, name, value)
-        return init(handle, params)
-
-    module.llama_model_load_from_file, module.llama_init_from_model = load_with, init_with
-    try:
-        yield
-    finally:
-        module.llama_model_load_from_file, module.llama_init_from_model = load, init
-
-
 def _base(spec: LoadSpec) -> LoadSpec:
     """What decides the loaded model and context: the spec less its adapter (set on the context afterwards)."""
     return replace(spec, adapter_path=None, adapter_scale=1.0)
-
-
-def _pooled(vector: list[Any]) -> list[float]:
-    """One vector per text: models without a pooling type give one per token, so take their mean."""
-    if vector and isinstance(vector[0], list):
-        size = len(vector[0])
-        mean = [sum(row[i] for row in vector) / len(vector) for i in range(size)]
-        norm = sum(x * x for x in mean) ** 0.5 or 1.0
-        return [x / norm for x in mean]
-    return [float(x) for x in vector]
 
 
 def _drop_oldest(messages: list[ChatMessage], pinned: int) -> int:

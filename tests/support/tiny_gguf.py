@@ -85,6 +85,21 @@ def vocabulary(extra_specials: Sequence[str] = ("<|im_start|>", "<|im_end|>")) -
     return tokens, types
 
 
+def add_tokenizer(writer: gguf.GGUFWriter, tokens: Sequence[str], types: Sequence[int], *, add_bos: bool) -> None:
+    """The byte-level BPE tokenizer's metadata (``tokens`` from :func:`vocabulary`, maybe padded)."""
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("default")
+    writer.add_token_list(list(tokens))
+    writer.add_token_types(list(types))
+    writer.add_token_scores([0.0] * len(tokens))
+    writer.add_token_merges([f"{a} {b}" for a, b in _MERGES])
+    writer.add_bos_token_id(tokens.index(BOS))
+    writer.add_eos_token_id(tokens.index(EOS))
+    if "<|im_end|>" in tokens:
+        writer.add_eot_token_id(tokens.index("<|im_end|>"))
+    writer.add_add_bos_token(add_bos)
+
+
 def write_tiny_llama(
     path: Path,
     *,
@@ -126,17 +141,7 @@ def write_tiny_llama(
     writer.add_layer_norm_rms_eps(1e-5)
     writer.add_vocab_size(n_vocab)
 
-    writer.add_tokenizer_model("gpt2")
-    writer.add_tokenizer_pre("default")
-    writer.add_token_list(tokens)
-    writer.add_token_types(types)
-    writer.add_token_scores([0.0] * n_vocab)
-    writer.add_token_merges([f"{a} {b}" for a, b in _MERGES])
-    writer.add_bos_token_id(tokens.index(BOS))
-    writer.add_eos_token_id(tokens.index(EOS))
-    if "<|im_end|>" in tokens:
-        writer.add_eot_token_id(tokens.index("<|im_end|>"))
-    writer.add_add_bos_token(add_bos)
+    add_tokenizer(writer, tokens, types, add_bos=add_bos)
     if chat_template is not None:
         writer.add_chat_template(chat_template)
 

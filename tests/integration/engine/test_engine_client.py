@@ -56,6 +56,17 @@ def test_a_reply_streams_in_chunks_and_ends_with_a_result(engine, tiny_model):
     assert again == text, "greedy decoding of the same prompt gives the same reply"
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/<pid>/maps (Linux)")
+def test_a_plain_chat_loads_llama_cpp_bindings_without_its_high_level_layer(engine, tiny_model):
+    """numpy and llama-cpp-python's ``Llama`` layer cost the child ~25 MB and a chat turn uses neither."""
+    assert engine.info().llama_cpp_version[0].isdigit(), "the version comes from the distribution's metadata"
+    engine.load(LoadSpec(str(tiny_model), n_ctx=512))
+    collect(engine.chat(request(tiny_model)))
+    maps = Path(f"/proc/{engine.pid}/maps").read_text()
+    assert "libllama" in maps, "llama.cpp is loaded"
+    assert "numpy" not in maps, "numpy's native modules were loaded into the engine"
+
+
 def test_gpu_off_and_auto_both_load_on_a_cpu_build(engine, tiny_model):
     for gpu in (GpuOffload.parse("off"), GpuOffload.parse("auto")):
         assert engine.load(LoadSpec(str(tiny_model), n_ctx=512, gpu=gpu)).n_gpu_layers == 0

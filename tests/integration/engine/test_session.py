@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.core.entities import GenerationParams
+from app.engine.native import ModelOptions, NativeModel
 from app.engine.session import Session
 
 llama_cpp = pytest.importorskip("llama_cpp")
@@ -34,7 +35,7 @@ def reply(session: Session, count: int = 16) -> list[int]:
 
 
 def test_a_prompt_cancelled_mid_evaluation_resumes_where_it_stopped(tiny_model: Path):
-    llm = llama_cpp.Llama(model_path=str(tiny_model), n_ctx=2048, n_batch=256, verbose=False)
+    llm = NativeModel(llama_cpp, str(tiny_model), ModelOptions(n_ctx=2048, n_batch=256))
     try:
         flag = Flag(after=120)  # a few dozen graph nodes a batch: this stops inside a later batch
         session = Session(llama_cpp, llm, cancel=flag, cache_bytes=1 << 24)
@@ -56,7 +57,7 @@ def test_a_prompt_cancelled_mid_evaluation_resumes_where_it_stopped(tiny_model: 
 
 
 def test_the_cache_follows_the_reply_minus_its_last_token(tiny_model: Path):
-    llm = llama_cpp.Llama(model_path=str(tiny_model), n_ctx=1024, verbose=False)
+    llm = NativeModel(llama_cpp, str(tiny_model), ModelOptions(n_ctx=1024))
     try:
         session = Session(llama_cpp, llm, cancel=Flag(), cache_bytes=0)
         prompt = [llm.token_bos(), *llm.tokenize(b"hello there", add_bos=False)]
