@@ -52,7 +52,7 @@ def main(conn: Connection, cancel: Any, log_pipe: Connection, level: int) -> Non
     faulthandler.enable(file=sys.__stderr__)
     llama_cpp = bindings()  # here, so the parent never loads llama.cpp
 
-    bridge = _LlamaLogBridge(llama_cpp)
+    bridge = _LlamaLogBridge(llama_cpp, cancelled=lambda: bool(cancel.value))
     worker = _Worker(llama_cpp, cancel, bridge)
     conn.send((Reply.READY, os.getpid()))
     while True:
@@ -437,8 +437,9 @@ class _LlamaLogBridge:
     # llama.cpp's INFO is load-time detail, kept at DEBUG so the app's INFO stays readable.
     _LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.DEBUG, 3: logging.WARNING, 4: logging.ERROR}
 
-    def __init__(self, llama_cpp: Any) -> None:
+    def __init__(self, llama_cpp: Any, cancelled: Callable[[], bool] = lambda: False) -> None:
         self._logger = logging.getLogger("llama_cpp")
+        self._cancelled = cancelled
         self._buffer = ""
         self._level = logging.DEBUG
         self.last_error = ""
@@ -453,6 +454,11 @@ class _LlamaLogBridge:
         *lines, self._buffer = self._buffer.split("\n")
         for line in lines:
             if line.strip():
-                self._logger.log(self._level, "%s", line)
+                level = self._level
+                if level >= logging.ERROR and self._cancelled():
+                    # A stop aborts the graph between two nodes, and llama.cpp reports that as a failed
+                    # compute and decode: the outcome asked for, not an error.
+                    level = logging.DEBUG
+                self._logger.log(level, "%s", line)
                 if self._level >= logging.ERROR:
                     self.last_error = line
