@@ -31,6 +31,7 @@ from app.core.entities import (
 from app.core.errors import EngineError, KnownError
 from app.core.settings import GpuMode
 from app.engine import devices
+from app.engine.cpu_share import CpuShare, app_times
 from app.engine.lora import LoraAdapter
 from app.engine.native import ModelOptions, NativeModel, bindings, version
 from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
@@ -85,6 +86,9 @@ class _Worker:
         self._loaded: LoadedModel | None = None
         self._session: Session | None = None
         self._piece_buffer = ctypes.create_string_buffer(64)
+        self._share: CpuShare | None = None
+        """Set while the thread count is automatic: it then follows the cores other processes leave."""
+        self._threads = self._most_threads = 0
 
     def handle(self, ask: Ask, payload: Any, send: Send) -> None:
         if ask is Ask.LOAD:
@@ -189,6 +193,8 @@ class _Worker:
     def _construct(self, spec: LoadSpec, layers: int) -> NativeModel:
         cores = os.cpu_count() or 2
         threads = spec.threads or (cores if cores <= 4 else cores // 2)
+        self._threads = self._most_threads = threads
+        self._share = None if spec.threads else CpuShare(cores, read=app_times())
         # Flash attention where the device has it (llama.cpp's own default; llama-cpp-python turns it off):
         # on CPU it makes decoding faster and steadier on a busy machine.
         # swa_full=False (llama-server's default): a sliding-window layer keeps its window plus one micro-batch
@@ -201,6 +207,18 @@ class _Worker:
         return NativeModel(self._lib, spec.path, ModelOptions(
             n_ctx=spec.n_ctx, n_gpu_layers=layers, n_threads=threads, embedding=spec.embedding,
             swa_full=spec.embedding, extra_weight_buffers=self._extra_weight_buffers(), flash_attn=None))
+
+    def _follow_cpu(self) -> None:
+        """Run as many threads as the cores other processes leave free (see :mod:`app.engine.cpu_share`)."""
+        share, llm = self._share, self._llm
+        if share is None or llm is None or not share.look():
+            return
+        threads = share.threads(self._most_threads)
+        if threads != self._threads:
+            self._lib.llama_set_n_threads(llm.ctx, threads, threads)
+            log.info("other processes use %.1f of %d cores: llama.cpp runs %d thread(s) now (at most %d)",
+                     share.others, share.cores, threads, self._most_threads)
+            self._threads = threads
 
     def _extra_weight_buffers(self) -> bool:
         """Whether weights may be repacked into the CPU backend's extra buffer types: not where AMX is one.
@@ -262,6 +280,7 @@ class _Worker:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         limit = min(params.max_tokens, max(llm.n_ctx() - len(prompt), 0))
         produced, reused, finish = 0, 0, FinishReason.LENGTH
+        self._follow_cpu()
         if limit > 0:
             prepared = session.prepare(request.conversation, prompt)
             reused = prepared.reused
@@ -294,6 +313,8 @@ class _Worker:
                 if lib.llama_vocab_is_eog(vocab, token):
                     return produced, FinishReason.STOP
                 produced += 1
+                if produced % 16 == 0:
+                    self._follow_cpu()
                 if lib.llama_vocab_get_attr(vocab, token) & control:
                     # Control tokens print as nothing, but one that opens a new turn ends the reply.
                     if llm.token_get_text(token) in stops:

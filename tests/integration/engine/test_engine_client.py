@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,6 +70,43 @@ def test_a_plain_chat_loads_llama_cpp_bindings_without_its_high_level_layer(engi
     maps = Path(f"/proc/{engine.pid}/maps").read_text()
     assert "libllama" in maps, "llama.cpp is loaded"
     assert "numpy" not in maps, "numpy's native modules were loaded into the engine"
+
+
+def _threads_logged(caplog: pytest.LogCaptureFixture) -> list[int]:
+    found = []
+    for record in caplog.records:
+        match = re.search(r"llama.cpp runs (\d+) thread", record.getMessage())
+        if match:
+            found.append(int(match.group(1)))
+    return found
+
+
+def _chat_until(engine, model: Path, caplog, done, limit: float = 60.0) -> None:  # noqa: ANN001
+    """Short replies, one after another, until ``done(threads logged)`` (the engine looks twice a second)."""
+    deadline = time.monotonic() + limit
+    while not done(_threads_logged(caplog)) and time.monotonic() < deadline:
+        collect(engine.chat(request(model, params=replace(GREEDY, max_tokens=16))))
+
+
+def test_the_thread_count_follows_the_cores_other_processes_leave(engine, tiny_model, caplog):
+    """Two llama.cpp threads on two cores, one of them also running another process, crawl (each barrier waits
+    for the shared core's next time slice): the engine drops to the free cores and comes back when they are."""
+    caplog.set_level(logging.INFO, logger="app.engine.worker")
+    cores = os.cpu_count() or 2
+    most = cores if cores <= 4 else cores // 2
+    if most < 2:
+        pytest.skip("one core: there is no thread to give up")
+    engine.load(LoadSpec(str(tiny_model), n_ctx=512))
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores - 1)]
+    try:
+        _chat_until(engine, tiny_model, caplog, lambda seen: 1 in seen)
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    assert 1 in _threads_logged(caplog), "the engine kept its threads while the other cores were busy"
+    _chat_until(engine, tiny_model, caplog, lambda seen: seen[-1] == most)
+    assert _threads_logged(caplog)[-1] == most, "the threads did not come back once the cores were free"
 
 
 def test_gpu_off_and_auto_both_load_on_a_cpu_build(engine, tiny_model):
