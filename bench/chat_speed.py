@@ -26,6 +26,7 @@ import importlib.util
 import logging
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -156,6 +157,40 @@ def prefill(services: Services, gpt: GPT, model: Path, bench: Baseline, pairs: i
                 interleaved(ours, baseline, pairs), at_least, PREFILL_GOAL if profile.goals else None, "tokens/s")
 
 
+# --- 1b. a busy machine --------------------------------------------------------------------
+BUSY_TOKENS = 16
+
+
+def beside_a_busy_process(services: Services, gpt: GPT, model: Path, bench: Baseline, pairs: int) -> Row:
+    """Generation while another process keeps one core busy: the app's automatic thread count against
+    llama-bench with the thread count the app would pick on an idle machine (what llama.cpp does by default).
+
+    llama.cpp's threads meet at a barrier after every graph operation; one sharing its core with a busy
+    process makes every barrier wait for that core's next time slice (app/engine/cpu_share.py).
+    """
+    settings = services.catalog.load_settings()
+    services.catalog.save_settings(settings.updated(threads=0))  # automatic: the engine follows the free cores
+    gpt = use(services, gpt, context_length=4096, max_tokens=4 * BUSY_TOKENS)
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        timed_turn(services, lambda: services.chat.send(gpt.id, LONG_PROMPT))  # loads with automatic threads
+
+        def ours() -> float:
+            return timed_turn(services, lambda: services.chat.send(gpt.id, LONG_PROMPT)).decode_rate
+
+        def baseline() -> float:
+            return bench.tokens_per_second(model, n_gen=BUSY_TOKENS)
+
+        measured = interleaved(ours, baseline, pairs)
+    finally:
+        burner.kill()
+        burner.wait()
+        services.catalog.save_settings(settings)
+    return _row(f"1b. Generation beside a process busy on one core: ours (automatic threads) ÷ llama-bench "
+                f"tg{BUSY_TOKENS} with {bench.threads} threads (Gemma 3 270M)", measured, at_least, None,
+                "tokens/s")
+
+
 # --- 3. follow-up -----------------------------------------------------------------------------
 def follow_ups(services: Services, gpt: GPT, pairs: int, label: str) -> list[Row]:
     gpt = use(services, gpt, context_length=4096, max_tokens=8, temperature=0.0)
@@ -278,6 +313,8 @@ def measure_model(services: Services, model: Path, profile: Profile, bench: Base
             prefill(services, gpt, model, bench, pairs, profile)]
     if profile.follow_ups:
         rows += follow_ups(services, gpt, pairs, profile.label)
+    if profile.goals:
+        rows.append(beside_a_busy_process(services, gpt, model, bench, max(3, pairs // 2)))
     return rows
 
 
@@ -306,8 +343,10 @@ def run(pairs: int = 7) -> Section:
         "forgot every cache; 'after switching' first sends a message in a new chat. llama-bench runs on the "
         "app's own libllama/libggml (checked with ldd), with the app's thread count, flash attention on auto "
         f"and extra weight buffers {'on' if bench.repack else 'off (the CPU offers AMX, which the engine avoids)'}, "
-        "as the engine loads models. The tiny-GGUF rows are for information: its compute is nearly nil, so they show the "
-        "app's own per-token and per-turn overhead.")
+        "as the engine loads models. Row 1b runs both sides beside another process that keeps one core busy "
+        "(a Python busy loop): the app with its automatic thread count (which follows the cores other processes "
+        "leave), llama-bench with the count the app picks on an idle machine. The tiny-GGUF rows are for "
+        "information: its compute is nearly nil, so they show the app's own per-token and per-turn overhead.")
     return Section(TITLE, rows=rows, text=text)
 
 

@@ -5,9 +5,11 @@ one of them shares its core with another busy process, every barrier waits for t
 slice, and decoding collapses: Gemma 3 270M on this project's 2-core machine went from 37 tokens/s to
 0.7 with one other process busy on one core (measured before this module). With one thread fewer it
 runs at about half speed instead. So the engine measures the other processes' CPU use (all busy CPU
-time less its own and the app's, its parent, whose work is the same chat) since it last looked, and sets the context's thread count to the cores they leave
+time less its own) since it last looked, and sets the context's thread count to the cores they leave
 (``llama_set_n_threads``, which costs nothing), before each request and every half second of a reply.
 
+The app's own process counts as another: a store sync parsing on one core would starve a second
+llama.cpp thread just the same (the engine runs at a lower priority than the window, see worker.py).
 Used only when the thread count is automatic; a count the person set is kept as it is.
 """
 
@@ -25,35 +27,19 @@ MIN_INTERVAL = 0.5
 
 
 class Times(NamedTuple):
-    """CPU seconds since boot over all cores (``busy``, ``total``), and the engine's and the app's (``own``)."""
+    """CPU seconds since boot over all cores (``busy``, ``total``) and this process's own (``own``)."""
 
     busy: float
     total: float
     own: float
 
 
-def read_times(parent: psutil.Process | None = None) -> Times:
+def read_times() -> Times:
     system = psutil.cpu_times()
     total = sum(system) - getattr(system, "guest", 0.0) - getattr(system, "guest_nice", 0.0)  # inside user/nice
     idle = system.idle + getattr(system, "iowait", 0.0)
     mine = os.times()
-    own = mine.user + mine.system
-    if parent is not None:
-        try:
-            theirs = parent.cpu_times()
-            own += theirs.user + theirs.system
-        except psutil.Error:
-            pass  # the app is gone; the engine ends with the pipe soon
-    return Times(busy=total - idle, total=total, own=own)
-
-
-def app_times() -> Callable[[], Times]:
-    """:func:`read_times` counting the parent process (the app) as the engine's own."""
-    try:
-        parent: psutil.Process | None = psutil.Process(os.getppid())
-    except psutil.Error:
-        parent = None
-    return lambda: read_times(parent)
+    return Times(busy=total - idle, total=total, own=mine.user + mine.system)
 
 
 class CpuShare:

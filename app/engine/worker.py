@@ -31,7 +31,7 @@ from app.core.entities import (
 from app.core.errors import EngineError, KnownError
 from app.core.settings import GpuMode
 from app.engine import devices
-from app.engine.cpu_share import CpuShare, app_times
+from app.engine.cpu_share import CpuShare
 from app.engine.lora import LoraAdapter
 from app.engine.native import ModelOptions, NativeModel, bindings, version
 from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
@@ -194,7 +194,7 @@ class _Worker:
         cores = os.cpu_count() or 2
         threads = spec.threads or (cores if cores <= 4 else cores // 2)
         self._threads = self._most_threads = threads
-        self._share = None if spec.threads else CpuShare(cores, read=app_times())
+        self._share = None if spec.threads else CpuShare(cores)
         # Flash attention where the device has it (llama.cpp's own default; llama-cpp-python turns it off):
         # on CPU it makes decoding faster and steadier on a busy machine.
         # swa_full=False (llama-server's default): a sliding-window layer keeps its window plus one micro-batch
