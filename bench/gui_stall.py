@@ -32,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.core.gcpause import collector_paused  # noqa: E402
+from app.core.gcpause import collector_paused, drop_in_steps  # noqa: E402
 from bench.catalog_data import prepare_home  # noqa: E402
 from bench.harness import Row, Section, percentile  # noqa: E402
 from bench.show import print_section  # noqa: E402
@@ -167,11 +167,11 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
                     def sync(episode=episode) -> None:  # noqa: ANN001
                         started = time.perf_counter()
                         # As Store.sync: the listings are made (parsed, there) and applied in the worker, with
-                        # the cycle collector paused until they are gone.
+                        # the cycle collector paused until they are gone, and freed a shard at a time.
                         with collector_paused():
                             shards = _changed_listings(episode)
                             services.catalog.apply_shards("hub", shards, keep=shards)
-                            del shards
+                            drop_in_steps(shards)
                         done.synced.emit(time.perf_counter() - started)
 
                     def download(request=request) -> None:  # noqa: ANN001

@@ -17,7 +17,7 @@ from app.core.entities import (
     GPT, FitReport, Listing, ListingChanges, ListingQuery, ListingVariant, ModelFile, Review, pick_variant,
 )
 from app.core.errors import InvalidInput, NotFound
-from app.core.gcpause import collector_paused
+from app.core.gcpause import collector_paused, drop_in_steps
 from app.core.settings import Settings
 from app.hub.client import EMPTY_REVIEW, HubClient, HubModel, HubReview
 from app.hub.download import DownloadCancelled
@@ -84,10 +84,11 @@ class Store:
         fetched = StoreSync(self.client(), self.settings().store_index_repo).fetch(
             self.catalog.shard_hashes(HUB), progress=progress, cancel=cancel)
         changes = self.catalog.apply_shards(HUB, fetched.changed, keep=fetched.paths)
+        shards = len(fetched.changed)
         log.info("store sync at %s: %d shards fetched, +%d ~%d -%d listings", fetched.commit[:12],
-                 len(fetched.changed), len(changes.added), len(changes.changed), len(changes.removed))
-        return SyncReport(fetched.commit, changes, len(fetched.changed), len(fetched.paths) - len(fetched.changed),
-                          fetched.problems)
+                 shards, len(changes.added), len(changes.changed), len(changes.removed))
+        drop_in_steps(fetched.changed)  # a shard at a time, not 100k listings in one GIL-holding cascade
+        return SyncReport(fetched.commit, changes, shards, len(fetched.paths) - shards, fetched.problems)
 
     def search(self, query: ListingQuery, *, fits_only: bool = False) -> list[Listing]:
         if fits_only:

@@ -35,3 +35,19 @@ def test_a_collector_that_was_off_stays_off(collector):
     with collector_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_a_big_mapping_is_freed_one_entry_at_a_time():
+    from app.core.gcpause import drop_in_steps  # noqa: PLC0415
+
+    sizes_seen: list[int] = []
+    mapping: dict[int, object] = {}
+
+    class Held:
+        def __del__(self) -> None:
+            sizes_seen.append(len(mapping))
+
+    mapping.update({i: [Held(), Held()] for i in range(3)})
+    drop_in_steps(mapping)
+    assert mapping == {}
+    assert sorted(sizes_seen, reverse=True) == [2, 2, 1, 1, 0, 0], "each entry freed on its own, while others wait"
