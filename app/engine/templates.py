@@ -177,7 +177,7 @@ class _RenderMemory(BaseException):
     """Raised inside the rendering thread when the process grew too much while it ran (see template_caps)."""
 
 
-_WATCH_SECONDS = 0.01
+_WATCH_SECONDS = 0.005
 
 
 def _render_capped(template: jinja2.Template, context: dict[str, Any], seconds: float) -> str:
