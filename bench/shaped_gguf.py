@@ -17,7 +17,7 @@ from pathlib import Path
 import gguf
 import numpy as np
 
-from tests.support.tiny_gguf import add_tokenizer, vocabulary
+from tests.support.tiny_gguf import LlamaShape, add_llama_shape, add_tokenizer, vocabulary
 
 N_VOCAB, DIM, LAYERS, HEADS, KV_HEADS, FF = 32_000, 2048, 22, 32, 4, 5632
 QTYPE = gguf.GGMLQuantizationType.Q4_0
@@ -43,15 +43,7 @@ def write_shaped_llama(path: Path, *, seed: int = 0) -> Path:
     writer = gguf.GGUFWriter(path, arch="llama")
     writer.add_name("shaped-1b")
     writer.add_file_type(int(gguf.LlamaFileType.MOSTLY_Q4_0))
-    writer.add_context_length(4096)
-    writer.add_embedding_length(DIM)
-    writer.add_block_count(LAYERS)
-    writer.add_feed_forward_length(FF)
-    writer.add_head_count(HEADS)
-    writer.add_head_count_kv(KV_HEADS)
-    writer.add_rope_dimension_count(head_dim)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_vocab_size(N_VOCAB)
+    add_llama_shape(writer, LlamaShape(4096, DIM, LAYERS, FF, HEADS, KV_HEADS, N_VOCAB))
     add_tokenizer(writer, tokens, types, add_bos=True)
     rng, cache = np.random.default_rng(seed), {}
 

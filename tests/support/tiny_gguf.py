@@ -14,6 +14,7 @@ What llama.cpp needs from such a file (measured with llama-cpp-python 0.3.36):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import gguf
@@ -85,6 +86,31 @@ def vocabulary(extra_specials: Sequence[str] = ("<|im_start|>", "<|im_end|>")) -
     return tokens, types
 
 
+@dataclass(frozen=True)
+class LlamaShape:
+    """The hyper-parameters of a llama model that must agree with its tensors' shapes."""
+
+    context_length: int
+    dim: int
+    n_layers: int
+    n_ff: int
+    n_head: int
+    n_head_kv: int
+    n_vocab: int
+
+
+def add_llama_shape(writer: gguf.GGUFWriter, shape: LlamaShape) -> None:
+    writer.add_context_length(shape.context_length)
+    writer.add_embedding_length(shape.dim)
+    writer.add_block_count(shape.n_layers)
+    writer.add_feed_forward_length(shape.n_ff)
+    writer.add_head_count(shape.n_head)
+    writer.add_head_count_kv(shape.n_head_kv)
+    writer.add_rope_dimension_count(shape.dim // shape.n_head)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_vocab_size(shape.n_vocab)
+
+
 def add_tokenizer(writer: gguf.GGUFWriter, tokens: Sequence[str], types: Sequence[int], *, add_bos: bool) -> None:
     """The byte-level BPE tokenizer's metadata (``tokens`` from :func:`vocabulary`, maybe padded)."""
     writer.add_tokenizer_model("gpt2")
@@ -131,15 +157,7 @@ def write_tiny_llama(
     writer = gguf.GGUFWriter(path, arch="llama")
     writer.add_name(name)
     writer.add_file_type(int(gguf.LlamaFileType.ALL_F32))
-    writer.add_context_length(context_length)
-    writer.add_embedding_length(dim)
-    writer.add_block_count(n_layers)
-    writer.add_feed_forward_length(n_ff)
-    writer.add_head_count(n_head)
-    writer.add_head_count_kv(n_head_kv)
-    writer.add_rope_dimension_count(head_dim)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_vocab_size(n_vocab)
+    add_llama_shape(writer, LlamaShape(context_length, dim, n_layers, n_ff, n_head, n_head_kv, n_vocab))
 
     add_tokenizer(writer, tokens, types, add_bos=add_bos)
     if chat_template is not None:
