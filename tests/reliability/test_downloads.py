@@ -29,6 +29,7 @@ from tests.integration.download import conftest as download_fixtures
 from tests.integration.download.fault_server import FaultServer
 from tests.integration.download.test_kill_and_two_processes import child, size_of
 from tests.reliability.figures import Figures, size
+from tests.support.full_disk import small_disk
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and RLIMIT_FSIZE are POSIX")
 
@@ -192,3 +193,27 @@ def test_a_disk_full_mid_download_is_a_clear_error_and_nothing_is_half_written(
     assert clear, (done.returncode, done.stdout, done.stderr[-2000:])
     assert "the disk is full" in done.stdout or "too large" in done.stdout.lower(), done.stdout
     assert not half_written
+
+
+def test_an_injected_enospc_mid_download_is_a_clear_error_and_the_partial_resumes(
+        make_server: Callable[..., FaultServer], catalog: Catalog, store: Path, http_client,  # noqa: ANN001
+        figures: Figures) -> None:
+    length = 3 * 2**20
+    server = make_server(random.Random(4).randbytes(length))
+    request = DownloadRequest(key="alice/Enospc@c0ffee/model.gguf", url=server.url, target=store / server.sha256,
+                              expected_sha256=server.sha256, expected_size=length)
+    message = ""
+    try:
+        small_disk(length // 2)(catalog, client=http_client, chunk_size=65536).download(request)
+    except KnownError as exc:
+        message = str(exc)
+    record = catalog.get_download(request.key)
+    half_written = request.target.exists() or record is None or record.status is DownloadStatus.DONE
+    resumed = Downloader(catalog, client=http_client).download(request)
+    holds = "the disk is full" in message and not half_written and resumed.resumed_from == length // 2 \
+        and resumed.sha256 == server.sha256
+    figures.record("2 downloads", "ENOSPC injected mid-download: clear error, nothing half-written at the target, "
+                   "resumes from the kept bytes once there is room", "yes" if holds else "no", "yes", holds)
+    assert "the disk is full" in message, message
+    assert not half_written
+    assert resumed.resumed_from == length // 2 and resumed.sha256 == server.sha256

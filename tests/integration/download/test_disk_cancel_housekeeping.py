@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import threading
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from app.hub.download import DownloadCancelled, DownloadError, Downloader, Downl
 from tests.integration.download.conftest import leftovers, request_for
 from tests.integration.download.fault_server import FaultServer
 from tests.integration.download.test_faults import pause_partway
+from tests.support.full_disk import small_disk
 
 # --- D3: disk space -------------------------------------------------------------------------------
 
@@ -60,34 +60,12 @@ def test_d3_with_an_unknown_size_the_check_comes_before_the_body(server: FaultSe
     assert catalog.get_download(request.key).status is DownloadStatus.FAILED
 
 
-class _FullDisk:
-    """A partial file on a disk that fills up after ``room`` bytes (ENOSPC, as a real full disk answers)."""
-
-    def __init__(self, handle, room: int) -> None:  # noqa: ANN001
-        self._handle, self._room = handle, room
-
-    def write(self, data: bytes) -> int:
-        fits = max(0, self._room - self._handle.tell())
-        if len(data) > fits:
-            self._handle.write(data[:fits])
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return self._handle.write(data)
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self._handle, name)
-
-
 def test_enospc_mid_write_is_a_clear_error_and_the_partial_stays_resumable(
         server: FaultServer, store: Path, catalog: Catalog, http_client) -> None:  # noqa: ANN001
     room = len(server.data) // 2
-
-    class SmallDisk(Downloader):
-        def open_partial(self, path: Path):  # noqa: ANN202
-            return _FullDisk(super().open_partial(path), room)
-
     request = request_for(server, store)
     with pytest.raises(DownloadError, match="the disk is full") as raised:
-        SmallDisk(catalog, client=http_client, chunk_size=16384).download(request)
+        small_disk(room)(catalog, client=http_client, chunk_size=16384).download(request)
     assert "kept" in str(raised.value) and "resume" in str(raised.value)
     partial = Path(f"{request.target}.partial")
     assert partial.stat().st_size == room and not request.target.exists()
