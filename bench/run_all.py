@@ -136,6 +136,9 @@ def merged(old: str, new: str) -> str:
         old_sections[title] = part
     note = next((line for line in new_head.splitlines() if line.startswith("- Date:")), "")
     stamp = f"\n- {', '.join(new_sections)}: re-run alone on {note[len('- Date: '):]}\n" if note else ""
+    # A section re-run again replaces its earlier stamp (and any other note on that section's line).
+    prefix = f"- {', '.join(new_sections)}: "
+    old_head = "\n".join(line for line in old_head.splitlines() if not line.startswith(prefix))
     return old_head.rstrip("\n") + stamp + "\n" + "".join(
         part if part.endswith("\n\n") else part.rstrip("\n") + "\n\n" for part in old_sections.values()).rstrip() + "\n"
 
