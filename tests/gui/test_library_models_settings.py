@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QThreadPool, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.core.entities import GPTSource, ListingQuery
-from app.core.paths import AppPaths
 from app.core.settings import GpuMode
-from app.services.container import open_services
-from app.ui.jobs import Jobs
 from app.ui.library_page import LibraryPage
 from app.ui.models_page import ModelsPage
 from app.ui.settings_page import SettingsPage
-
-
-@pytest.fixture
-def services(gptshelf_home: Path):
-    with open_services(AppPaths(gptshelf_home), install_starter=False) as opened:
-        yield opened
-
-
-@pytest.fixture
-def jobs():
-    pool = Jobs(QThreadPool())  # its own pool: teardown waits for this test's jobs only
-    yield pool
-    pool.cancel_all()
-    assert pool.wait(30_000)
 
 
 @pytest.fixture
