@@ -129,15 +129,12 @@ print(json.dumps({"rss": psutil.Process().memory_info().rss}))
 
 
 _C_API_ONLY = """
-import importlib.util, json, sys, types
+import json, sys
 from pathlib import Path
 import psutil
-spec = importlib.util.find_spec("llama_cpp")  # the ctypes bindings alone: no numpy, no high-level layer
-package = types.ModuleType("llama_cpp")
-package.__path__ = list(spec.submodule_search_locations)
-sys.modules["llama_cpp"] = package
-import llama_cpp.llama_cpp as lib
 from app.engine import devices
+from app.engine.native import bindings
+lib = bindings()  # the ctypes bindings alone: no numpy, no high-level layer
 amx = "AMX" in devices.cpu_weight_buffers(Path(lib.__file__).parent / "lib")
 lib.llama_backend_init()
 model_params = lib.llama_model_default_params()
@@ -164,10 +161,6 @@ def _script_rss(script: str, model: Path) -> float:
     return json.loads(done.stdout.strip().splitlines()[-1])["rss"]
 
 
-def _bare_rss(model: Path) -> float:
-    return _script_rss(_BARE_LLAMA, model)
-
-
 def _model_rows(model: Path, name: str, pairs: int) -> list[Row]:
     """Engine RSS ÷ file size for ``model``, and the same against a bare ``llama_cpp.Llama``, interleaved."""
     size = model.stat().st_size
@@ -179,7 +172,7 @@ def _model_rows(model: Path, name: str, pairs: int) -> list[Row]:
         idle.append(before)
         return after / size
 
-    measured = interleaved(ours_rss, lambda: _bare_rss(model) / size, pairs)
+    measured = interleaved(ours_rss, lambda: _script_rss(_BARE_LLAMA, model) / size, pairs)
     ours = measured.ours_median
     goal, met = at_most(ours, ENGINE_GOAL)
     empty = sorted(idle)[len(idle) // 2]
