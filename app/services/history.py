@@ -22,6 +22,9 @@ class History:
     def list(self, *, gpt_id: str | None = None, limit: int = 200) -> list[Conversation]:
         return self.catalog.list_conversations(gpt_id=gpt_id, limit=limit)
 
+    def get(self, conversation_id: int) -> Conversation:
+        return self.catalog.get_conversation(conversation_id)
+
     def show(self, conversation_id: int) -> tuple[Conversation, list[Message]]:
         return self.catalog.get_conversation(conversation_id), self.catalog.list_messages(conversation_id)
 

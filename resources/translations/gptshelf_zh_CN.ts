@@ -392,52 +392,52 @@
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="308"/>
+        <location filename="../../app/ui/chat/page.py" line="311"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="310"/>
+        <location filename="../../app/ui/chat/page.py" line="313"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="314"/>
+        <location filename="../../app/ui/chat/page.py" line="317"/>
         <source>{0:.1f} tokens/s</source>
         <translation>{0:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="318"/>
+        <location filename="../../app/ui/chat/page.py" line="321"/>
         <source>context {0:,} / {1:,}</source>
         <translation>上下文 {0:,} / {1:,}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="320"/>
+        <location filename="../../app/ui/chat/page.py" line="323"/>
         <source>context {0:,} tokens</source>
         <translation>上下文 {0:,} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="346"/>
+        <location filename="../../app/ui/chat/page.py" line="349"/>
         <source>No GPTs yet. Install one from the Store or make one in My GPTs.</source>
         <translation>还没有 GPT。请从商店安装，或在“我的 GPT”中创建。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="348"/>
+        <location filename="../../app/ui/chat/page.py" line="351"/>
         <source>Chat with {0}. {1}</source>
         <translation>与 {0} 对话。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="358"/>
+        <location filename="../../app/ui/chat/page.py" line="362"/>
         <source>Runs on this computer</source>
         <translation>在这台电脑上运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="361"/>
+        <location filename="../../app/ui/chat/page.py" line="365"/>
         <source>Runs on {0} · {1}</source>
         <translation>在 {0} · {1} 上运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="362"/>
+        <location filename="../../app/ui/chat/page.py" line="366"/>
         <source>Messages to this GPT are sent to the remote engine {0}.</source>
         <translation>发给此 GPT 的消息会发送到远程引擎 {0}。</translation>
     </message>
@@ -478,7 +478,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="65"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="67"/>
         <source>Search chats (Ctrl+K)</source>
         <translation>搜索对话（Ctrl+K）</translation>
     </message>
@@ -487,59 +487,59 @@
         <translation type="vanished">未命名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="66"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="68"/>
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="71"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="73"/>
         <source>Conversations</source>
         <translation>对话列表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="153"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="153"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
         <source>Pin to top</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="154"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="175"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="155"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="176"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="168"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="189"/>
         <source>Pin chat</source>
         <translation>置顶对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
-        <location filename="../../app/ui/chat/conversation_list.py" line="179"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="195"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="200"/>
         <source>Rename chat</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="195"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="185"/>
-        <location filename="../../app/ui/chat/conversation_list.py" line="191"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="206"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="212"/>
         <source>Delete chat</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="186"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="207"/>
         <source>Delete “{0}” and all its messages?</source>
         <translation>删除“{0}”及其所有消息？</translation>
     </message>
@@ -547,38 +547,38 @@
 <context>
     <name>ConversationModel</name>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="39"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="43"/>
         <source>Pinned</source>
         <translation>已置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="40"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="44"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="41"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="45"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="42"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="46"/>
         <source>Previous 7 days</source>
         <translation>过去 7 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="43"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="47"/>
         <source>Previous 30 days</source>
         <translation>过去 30 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="44"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="48"/>
         <source>Older</source>
         <translation>更早</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_model.py" line="56"/>
-        <location filename="../../app/ui/chat/conversation_model.py" line="66"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="95"/>
+        <location filename="../../app/ui/chat/conversation_model.py" line="100"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
@@ -1147,98 +1147,98 @@
         <translation>用 LoRA 适配器让模型学习你自己的示例（可选；点“下一步”跳过）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="76"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="78"/>
         <source>JSONL chats or prompt/completion, CSV question/answer, or text</source>
         <translation>JSONL 对话或 prompt/completion、CSV 问题/答案，或纯文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="77"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="79"/>
         <source>Training data file</source>
         <translation>训练数据文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="78"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="80"/>
         <source>Choose data…</source>
         <translation>选择数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="88"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="90"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="88"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="90"/>
         <source>LoRA rank</source>
         <translation>LoRA 秩</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="89"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="91"/>
         <source>Max length</source>
         <translation>最大长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="89"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="91"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="100"/>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="373"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="102"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="378"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="102"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="104"/>
         <source>Cancel training</source>
         <translation>取消训练</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="105"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="107"/>
         <source>Training progress</source>
         <translation>训练进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="111"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="113"/>
         <source>Use the adapter in this GPT</source>
         <translation>在此 GPT 中使用该适配器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="115"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="117"/>
         <source>This GPT already has an adapter; training a new one replaces it if you choose to use it.</source>
         <translation>此 GPT 已有一个适配器；如果你选择使用新训练的适配器，它将替换旧的。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="121"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="123"/>
         <source>&amp;Data:</source>
         <translation>数据(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="122"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="124"/>
         <source>Options:</source>
         <translation>选项：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="122"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="124"/>
         <source>epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="122"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="124"/>
         <source>rank</source>
         <translation>秩</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="123"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="125"/>
         <source>max length</source>
         <translation>最大长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="124"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="126"/>
         <source>learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="148"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="150"/>
         <source>Fine-tuning needs {0}, which are not installed. Install them with
 
     {1}
@@ -1251,157 +1251,157 @@ then restart GPT Shelf. You can skip this step; the rest of the GPT works withou
 然后重新启动 GPT Shelf。你可以跳过这一步；GPT 的其余部分不需要它也能正常工作。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="162"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="164"/>
         <source>Choose training data</source>
         <translation>选择训练数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="163"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="165"/>
         <source>Training data ({0});;All files (*)</source>
         <translation>训练数据 ({0});;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="190"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="192"/>
         <source>Choose the model on the Model step first.</source>
         <translation>请先在“模型”步骤中选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="198"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="200"/>
         <source>Checking the data…</source>
         <translation>正在检查数据…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="207"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="209"/>
         <source>{0}: {1} examples ({2} to train, {3} to validate), {4} tokens, {5} of them trained; the longest has {6}.</source>
         <translation>{0}：{1} 个示例（{2} 个用于训练，{3} 个用于验证），共 {4} 个词元，其中 {5} 个参与训练；最长的有 {6} 个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="211"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="213"/>
         <source>{0} examples are longer than the max length and are cut.</source>
         <translation>{0} 个示例超过最大长度，已被截断。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="212"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="214"/>
         <source>{0} steps, about {1}; training needs about {2} of memory ({3} available).</source>
         <translation>{0} 步，大约 {1}；训练约需 {2} 内存（可用 {3}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="227"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="229"/>
         <source>GPT</source>
         <translation>GPT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="231"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="233"/>
         <source>Resuming from the last checkpoint…</source>
         <translation>正在从上一个检查点继续…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="233"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="235"/>
         <source>Loading the model for training…</source>
         <translation>正在加载模型以进行训练…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="281"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="284"/>
         <source>Measuring perplexity through llama.cpp, without and with the adapter…</source>
         <translation>正在通过 llama.cpp 测量不带和带适配器的困惑度…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="286"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="289"/>
         <source>Running the eval set before and after training: {0} of {1} answers ({2}, case {3})…</source>
         <translation>正在运行训练前后的评测集：第 {0} / {1} 个回答（{2}，用例 {3}）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="295"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="298"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="296"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="299"/>
         <source>loss {0:.3f}</source>
         <translation>损失 {0:.3f}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="298"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="301"/>
         <source>validation {0:.3f}</source>
         <translation>验证 {0:.3f}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="299"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="302"/>
         <source>{0:.0f} tokens/s</source>
         <translation>{0:.0f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="300"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="303"/>
         <source>about {0} left</source>
         <translation>约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="307"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="310"/>
         <source>Cancelled at step {0}; Resume continues from there.</source>
         <translation>已在第 {0} 步取消；“继续训练”会从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="316"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="319"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="317"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="320"/>
         <source>Validation perplexity through llama.cpp: {0:.2f} without the adapter, {1:.2f} with it ({2} tokens). Lower is better; try it on the Test step.</source>
         <translation>通过 llama.cpp 测得的验证困惑度：不带适配器 {0:.2f}，带适配器 {1:.2f}（{2} 个词元）。越低越好；可在“测试”步骤中试用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="323"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="326"/>
         <source>Evals: stopped before the end; nothing to compare.</source>
         <translation>评测：未完成即已停止，没有可比较的结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="335"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="340"/>
         <source>Cancelling after this step…</source>
         <translation>将在本步结束后取消…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="373"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="378"/>
         <source>Resume training</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="381"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="386"/>
         <source>Evals: {0}/{2} before → {1}/{2} after training</source>
         <translation>评测：训练前 {0}/{2} → 训练后 {1}/{2}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="384"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="389"/>
         <source>; regressions: {0}</source>
         <translation>；退步：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="386"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="391"/>
         <source>; fixed: {0}</source>
         <translation>；修复：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="388"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="393"/>
         <source>; no case changed</source>
         <translation>；没有用例发生变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="394"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="399"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="396"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="401"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="397"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="402"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/wizard/finetune_page.py" line="406"/>
+        <location filename="../../app/ui/wizard/finetune_page.py" line="411"/>
         <source>Training is running; wait for it or cancel it first.</source>
         <translation>训练正在进行；请等待完成或先取消。</translation>
     </message>
@@ -2461,52 +2461,52 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MessageBubble</name>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="101"/>
+        <location filename="../../app/ui/chat/message_view.py" line="110"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="101"/>
+        <location filename="../../app/ui/chat/message_view.py" line="110"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="103"/>
+        <location filename="../../app/ui/chat/message_view.py" line="112"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="104"/>
+        <location filename="../../app/ui/chat/message_view.py" line="113"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="105"/>
+        <location filename="../../app/ui/chat/message_view.py" line="114"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="114"/>
+        <location filename="../../app/ui/chat/message_view.py" line="121"/>
         <source>Your message</source>
         <translation>你的消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="114"/>
+        <location filename="../../app/ui/chat/message_view.py" line="121"/>
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="148"/>
+        <location filename="../../app/ui/chat/message_view.py" line="175"/>
         <source>Stopped — the reply so far is kept.</source>
         <translation>已停止——已保留目前的回复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="150"/>
+        <location filename="../../app/ui/chat/message_view.py" line="177"/>
         <source>Failed: {0}</source>
         <translation>失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="150"/>
+        <location filename="../../app/ui/chat/message_view.py" line="177"/>
         <source>Failed.</source>
         <translation>失败。</translation>
     </message>
@@ -2514,9 +2514,16 @@ Assistant: Arr, a dirty snowball of the skies!</source>
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../app/ui/chat/message_view.py" line="176"/>
+        <location filename="../../app/ui/chat/message_view.py" line="203"/>
         <source>Messages</source>
         <translation>消息列表</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/chat/message_view.py" line="300"/>
+        <source>Show %n earlier message(s)</source>
+        <translation>
+            <numerusform>显示更早的 %n 条消息</numerusform>
+        </translation>
     </message>
 </context>
 <context>

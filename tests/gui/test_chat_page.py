@@ -84,10 +84,13 @@ def test_enter_sends_and_the_reply_streams_into_a_stored_complete_message(qtbot,
 
     # Regenerate replaces the reply with a new one.
     old_reply = messages[1]
+    question = page.messages.bubbles[0]
     with qtbot.waitSignal(page.reply_finished, timeout=REPLY_TIMEOUT_MS):
         qtbot.mouseClick(page.messages.last().regenerate_button, Qt.MouseButton.LeftButton)
     messages = stored(services, page)
     assert len(messages) == 2 and messages[1].id != old_reply.id
+    assert page.messages.bubbles[0] is question, "the finished reply updated the bubbles, it did not remake them"
+    assert page.messages.last().message == messages[1]
     assert messages[1].status is MessageStatus.COMPLETE and page.messages.last().text == messages[1].content
 
     # Edit-and-resend changes the question and answers it afresh.

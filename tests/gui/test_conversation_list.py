@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.core.entities import Conversation, GenerationParams
+from app.core.entities import Conversation, GenerationParams, Role
 from app.core.paths import AppPaths
 from app.services.container import open_services
 from app.ui.chat.conversation_list import ConversationList
@@ -109,3 +109,40 @@ def test_clicking_a_heading_opens_nothing_and_arrow_keys_skip_it(qtbot, listing)
     row = widget.list.visualRect(widget.model.index(widget.model.row_of(second)))
     qtbot.mouseClick(widget.list.viewport(), Qt.MouseButton.LeftButton, pos=row.center())
     assert opened == [third, second]
+
+
+def test_touch_moves_one_chat_without_resetting_the_model(qtmodeltester) -> None:
+    """A reply that starts or ends moves its chat to the top of Today: rows move, the view is not reset."""
+    model = ConversationModel()
+    old = TODAY - timedelta(days=40)
+    model.show_grouped([chat(9, old, pinned=True), chat(1, TODAY), chat(2, TODAY), chat(3, old)], TODAY, limit=4)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    qtmodeltester.check(model)
+
+    model.touch(chat(3, TODAY), TODAY)  # an old chat written to today
+    assert [model.index(r).data() for r in range(model.rowCount())] == [
+        "Pinned", "Chat 9", "Today", "Chat 3", "Chat 1", "Chat 2"]
+    model.touch(chat(9, TODAY, pinned=True), TODAY)  # a pinned one keeps its place among the pinned
+    assert model.ids() == [9, 3, 1, 2]
+    model.touch(chat(5, TODAY), TODAY)  # a new chat: first after the pinned, the oldest falls off the limit
+    assert model.ids() == [9, 5, 3, 1]
+    model.touch(chat(1, TODAY), TODAY)
+    assert model.ids() == [9, 1, 5, 3]
+    assert resets == []
+    qtmodeltester.check(model)
+
+    model.show_hits([(3, "Chat 3", "…")])
+    model.touch(chat(1, TODAY), TODAY)  # a search's hits stay as the search found them
+    assert model.ids() == [3] and not model.grouped
+
+
+def test_the_list_follows_a_written_chat_by_reading_only_that_chat(qtbot, services, listing, monkeypatch) -> None:
+    widget, (first, second, third) = listing
+    widget.select(second)
+    services.catalog.add_message(first, Role.USER, "back to the first one")
+    read: list[int] = []
+    monkeypatch.setattr(services.history, "list", lambda **kwargs: read.append(1) or [])  # not read again
+    widget.touch(first)
+    assert widget.titles() == ["Today", "First", "Third", "Second"] and read == []
+    assert widget.current_id() == second, "the chat the person had selected stays selected"

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def sources(path: Path) -> dict[str, str]:
-    return {m.findtext("source"): m.findtext("translation") or "" for m in ET.parse(path).iter("message")}
+    """Each source string's translation; a plural one's (``%n``) is its forms, joined."""
+    return {m.findtext("source"): "".join(m.find("translation").itertext()) if m.find("translation") is not None
+            else "" for m in ET.parse(path).iter("message")}
 
 
 def test_every_string_has_a_chinese_translation():

@@ -175,9 +175,15 @@ class StarterChips(QWidget):
         super().__init__(parent)
         self.flow = FlowLayout(self)
         self.buttons: list[QPushButton] = []
+        self._starters: tuple[str, ...] = ()
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def set_starters(self, starters: tuple[str, ...] | list[str]) -> None:
+        """Show these starters; the same ones again keep their buttons (a new chat with the same GPT)."""
+        if tuple(starters) == self._starters:
+            self.setVisible(bool(self.buttons))
+            return
+        self._starters = tuple(starters)
         for button in self.buttons:
             self.flow.removeWidget(button)
             button.deleteLater()

@@ -25,6 +25,8 @@ from app.ui.chat.conversation_model import ConversationModel, HeadingRole, IdRol
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 200
+SHOWN = 200
+"""How many chats the list holds (newest first): enough to scroll through, few enough to read at once."""
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -105,10 +107,29 @@ class ConversationList(QWidget):
                         hits.append((hit.message.conversation_id, hit.conversation_title, hit.snippet))
                 self.model.show_hits(hits)
             else:
-                self.model.show_grouped(self.services.history.list(), date.today())
+                self.model.show_grouped(self.services.history.list(limit=SHOWN), date.today(), limit=SHOWN)
         except KnownError as exc:
             log.warning("conversation list: %s", exc)
             self.model.show_hits([])
+        self.select(selected)
+
+    def touch(self, conversation_id: int) -> None:
+        """One chat was written to: move it where it now belongs (one row read, not the whole list).
+
+        Called when a reply starts and ends, while the GUI thread shares the interpreter with the reply's
+        worker, a download and maybe a store sync: re-reading every chat there was a visible stall.
+        """
+        if not self.model.grouped:
+            self.refresh()  # a search's hits: the search decides what they are
+            return
+        selected = self.current_id()
+        try:
+            conversation = self.services.history.get(conversation_id)
+        except KnownError as exc:
+            log.warning("conversation list: %s", exc)
+            self.refresh()
+            return
+        self.model.touch(conversation, date.today())
         self.select(selected)
 
     def ids(self) -> list[int]:

@@ -3,6 +3,10 @@
 A model (not a widget per chat) so a long history costs one row of data each, the view paints only
 what is visible, and ``qtmodeltester`` can check it. Headings are rows too, but neither selectable
 nor enabled, so keyboard navigation and clicks skip them.
+
+Changes arrive as the rows that differ, never as a reset: a reply that starts or ends moves one chat to
+the top of "Today" (:meth:`ConversationModel.touch`), which must not make the view lay out and repaint
+the whole list on the GUI thread while a reply streams.
 """
 
 from __future__ import annotations
@@ -50,26 +54,83 @@ class ConversationModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
+        self._conversations: list[Conversation] | None = None
+        """What :meth:`show_grouped` shows, in the catalog's order; None while a search's hits are shown."""
+        self._limit = 0
 
-    def show_grouped(self, conversations: list[Conversation], today: date) -> None:
-        """The whole history under date headings (pinned chats first, in their own group)."""
-        untitled = QCoreApplication.translate("ConversationModel", "Untitled")
-        rows: list[Row] = []
-        for group, members in grouped(conversations, today):
-            rows.append(Row(heading(group)))
-            rows.extend(Row(c.title or untitled, c.id, c.updated_at[:16].replace("T", " "), c.pinned)
-                        for c in members)
-        self._reset(rows)
+    @property
+    def grouped(self) -> bool:
+        """Whether the whole history is shown (not a search's hits)."""
+        return self._conversations is not None
+
+    def show_grouped(self, conversations: list[Conversation], today: date, *, limit: int | None = None) -> None:
+        """The whole history under date headings (pinned chats first, in their own group).
+
+        ``conversations`` in the catalog's order (pinned first, then newest first); ``limit``: how many the
+        list holds at most (as many as given, if not said), kept when :meth:`touch` adds one.
+        """
+        self._conversations = list(conversations)
+        self._limit = len(self._conversations) if limit is None else limit
+        self._apply(self._grouped_rows(today))
+
+    def touch(self, conversation: Conversation, today: date) -> None:
+        """One chat was written to (or made): put it where the catalog's order now has it.
+
+        A chat just written to is the newest, so it goes first after the pinned ones; a pinned one keeps
+        its place among them (their order is when they were pinned). Only in the grouped history: a
+        search's hits do not move while a reply is written.
+        """
+        if self._conversations is None:
+            return
+        others = [c for c in self._conversations if c.id != conversation.id]
+        place = next((i for i, c in enumerate(self._conversations) if c.id == conversation.id), None)
+        if not conversation.pinned or place is None:
+            place = next((i for i, c in enumerate(others) if not c.pinned), len(others))
+        others.insert(place, conversation)
+        self._conversations = others[:max(self._limit, 1)]
+        self._apply(self._grouped_rows(today))
 
     def show_hits(self, hits: list[tuple[int, str, str]]) -> None:
         """A search's conversations (id, title, matching snippet), best first, without headings."""
         untitled = QCoreApplication.translate("ConversationModel", "Untitled")
-        self._reset([Row(title or untitled, cid, snippet) for cid, title, snippet in hits])
+        self._conversations = None
+        self._apply([Row(title or untitled, cid, snippet) for cid, title, snippet in hits])
 
-    def _reset(self, rows: list[Row]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+    def _grouped_rows(self, today: date) -> list[Row]:
+        untitled = QCoreApplication.translate("ConversationModel", "Untitled")
+        rows: list[Row] = []
+        for group, members in grouped(self._conversations or [], today):
+            rows.append(Row(heading(group)))
+            rows.extend(Row(c.title or untitled, c.id, c.updated_at[:16].replace("T", " "), c.pinned)
+                        for c in members)
+        return rows
+
+    def _apply(self, rows: list[Row]) -> None:
+        """Show ``rows``, telling the view only what differs: rows changed in place, or removed and inserted.
+
+        The rows before the first difference and after the last stay as they are, so the view keeps their
+        layout, selection and scroll position.
+        """
+        old = self._rows
+        same = min(len(old), len(rows))
+        head = next((i for i in range(same) if old[i] != rows[i]), same)
+        tail = 0
+        while tail < same - head and old[-1 - tail] == rows[-1 - tail]:
+            tail += 1
+        gone, new = len(old) - tail - head, len(rows) - tail - head
+        if gone == new:
+            self._rows = rows
+            if new:
+                self.dataChanged.emit(self.index(head), self.index(head + new - 1))
+            return
+        if gone:
+            self.beginRemoveRows(QModelIndex(), head, head + gone - 1)
+            self._rows = old[:head] + old[len(old) - tail:]
+            self.endRemoveRows()
+        if new:
+            self.beginInsertRows(QModelIndex(), head, head + new - 1)
+            self._rows = rows
+            self.endInsertRows()
 
     def ids(self) -> list[int]:
         return [r.conversation_id for r in self._rows if r.conversation_id is not None]

@@ -4,11 +4,15 @@ One QTextBrowser per message (sized to its text) rather than one document for th
 conversation: while a reply streams only the last bubble is re-rendered, so a long conversation
 costs nothing extra per repaint. Code blocks get a monospace font and a subtle background, which
 Qt's Markdown importer does not give them on its own.
+
+A bubble costs a few milliseconds of the GUI thread to make and lay out, so a long chat opens with its
+newest messages only (:data:`EAGER`); older ones are made when the person scrolls to the top or asks
+for them. When a reply ends, the stored messages update the bubbles in place instead of remaking them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor, \
     QTextFormat
 from PySide6.QtWidgets import (
@@ -27,7 +31,13 @@ QFrame#userBubble { background: palette(alternate-base); border: 1px solid palet
 QFrame#assistantBubble { background: palette(base); border: 1px solid palette(midlight); border-radius: 8px; }
 QLabel#bubbleWho { font-weight: 600; }
 QLabel#bubbleStatus { color: palette(placeholder-text); font-style: italic; }
+QTextBrowser { background: transparent; }
 """
+
+EAGER = 12
+"""Messages made at once when a chat opens (the newest); the rest wait until scrolled to."""
+EARLIER = 12
+"""Older messages made each time the person reaches the top."""
 
 
 def style_code_blocks(browser: QTextBrowser) -> None:
@@ -60,8 +70,7 @@ class MarkdownText(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.viewport().setAutoFillBackground(False)
-        self.setStyleSheet("QTextBrowser { background: transparent; }")
+        self.viewport().setAutoFillBackground(False)  # transparent: BUBBLE_STYLE, set once on the view
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.markdown = ""
 
@@ -103,8 +112,6 @@ class MessageBubble(QFrame):
         self.copy_button = self._action(self.tr("Copy"), self.copy)
         self.edit_button = self._action(self.tr("Edit"), self._on_edit)
         self.regenerate_button = self._action(self.tr("Regenerate"), self.regenerate_requested.emit)
-        self.edit_button.setVisible(role is Role.USER)
-        self.regenerate_button.setVisible(False)
         head = QHBoxLayout()
         head.addWidget(self.who)
         head.addStretch(1)
@@ -123,6 +130,10 @@ class MessageBubble(QFrame):
         layout.addWidget(self.body)
         layout.addWidget(self.sources)
         layout.addWidget(self.status)
+        # After the buttons have their parent (reparenting hides a widget): what set_actions compares with.
+        self._actions = (False, role is Role.USER)
+        self.regenerate_button.setVisible(False)
+        self.edit_button.setVisible(role is Role.USER)
         self.text = ""
         if message is not None:
             self.set_text(message.content)
@@ -141,6 +152,22 @@ class MessageBubble(QFrame):
 
     def append(self, text: str) -> None:
         self.set_text(self.text + text)
+
+    def set_actions(self, *, regenerate: bool, edit: bool) -> None:
+        """Which of Regenerate and Edit are offered; Qt is told only of a change (each call into it counts
+        when the GUI thread shares the interpreter with a reply, a download and a sync)."""
+        if (regenerate, edit) != self._actions:
+            self._actions = (regenerate, edit)
+            self.regenerate_button.setVisible(regenerate)
+            self.edit_button.setVisible(edit)
+
+    def show_message(self, message: Message, sources: list[Source]) -> None:
+        """The stored message this bubble shows (its id, final text, status and sources)."""
+        self.message = message
+        if message.content != self.text:
+            self.set_text(message.content)
+        self.set_status(message.status, message.error)
+        self.sources.set_sources(sources)
 
     def set_status(self, status: MessageStatus, error: str | None = None) -> None:
         """Show why a reply stopped early; a complete (or still streaming) one needs no note."""
@@ -178,50 +205,134 @@ class MessageView(QScrollArea):
         self.column = QVBoxLayout(inner)
         self.column.setContentsMargins(12, 12, 12, 12)
         self.column.setSpacing(10)
+        self.earlier_button = QPushButton()
+        self.earlier_button.setFlat(True)
+        self.earlier_button.setVisible(False)
+        self.earlier_button.clicked.connect(self.show_earlier)
+        self.column.addWidget(self.earlier_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.column.addStretch(1)
         self.setWidget(inner)
         self.bubbles: list[MessageBubble] = []
+        """The bubbles made, oldest first: the newest messages (older ones wait in ``earlier``)."""
+        self.earlier: list[tuple[Message, list[Source]]] = []
+        """Older messages not made into bubbles yet, oldest first."""
         self.setStyleSheet(BUBBLE_STYLE)
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._follow)
-        bar.valueChanged.connect(lambda value: setattr(self, "_follow_tail", value >= bar.maximum() - 4))
+        bar.valueChanged.connect(self._on_scrolled)
         self._follow_tail = True
+        self._anchor: tuple[MessageBubble, int] | None = None
+        """A bubble to keep where it is in view (and how far below the top) while older ones are added above."""
+        self._moving = False
+        self._busy = False
 
     def clear(self) -> None:
         for bubble in self.bubbles:
             bubble.deleteLater()
         self.bubbles = []
+        self._anchor = None
+        self._set_earlier([])
 
     def show_messages(self, messages: list[Message], *, busy: bool = False,
                       sources: dict[int, list[Source]] | None = None) -> None:
-        """Show the messages; ``sources`` are the knowledge passages each reply was given, by message id."""
+        """Show the messages; ``sources`` are the knowledge passages each reply was given, by message id.
+
+        Only the newest :data:`EAGER` become bubbles now; the others when scrolled to (:meth:`show_earlier`).
+        """
         self.clear()
-        for message in messages:
+        cited = sources or {}
+        split = max(0, len(messages) - EAGER)
+        for message in messages[split:]:
             bubble = self.add(message.role, message)
-            bubble.sources.set_sources((sources or {}).get(message.id, []))
+            bubble.sources.set_sources(cited.get(message.id, []))
+        self._set_earlier([(m, cited.get(m.id, [])) for m in messages[:split]])
         self.update_actions(busy=busy)
 
+    def update_messages(self, messages: list[Message], *, busy: bool = False,
+                        sources: dict[int, list[Source]] | None = None) -> None:
+        """The conversation as stored after a reply: the bubbles take their messages in place when they line
+        up with the newest messages by role (the usual case), else the view is remade (:meth:`show_messages`)."""
+        cited = sources or {}
+        split = len(messages) - len(self.bubbles)
+        if split < 0 or any(b.role is not m.role for b, m in zip(self.bubbles, messages[split:], strict=True)):
+            self.show_messages(messages, busy=busy, sources=sources)
+            return
+        for bubble, message in zip(self.bubbles, messages[split:], strict=True):
+            bubble.show_message(message, cited.get(message.id, []))
+        self._set_earlier([(m, cited.get(m.id, [])) for m in messages[:split]])
+        self.update_actions(busy=busy)
+
+    @Slot()
+    def show_earlier(self) -> None:
+        """Make the next :data:`EARLIER` older messages into bubbles above the others, keeping what is in view."""
+        if not self.earlier:
+            return
+        if self.bubbles:
+            first = self.bubbles[0]
+            self._anchor = (first, first.y() - self.verticalScrollBar().value())
+        split = max(0, len(self.earlier) - EARLIER)
+        made = []
+        for place, (message, cited) in enumerate(self.earlier[split:]):
+            bubble = self._bubble(message.role, message)
+            bubble.sources.set_sources(cited)
+            self.column.insertWidget(1 + place, bubble)
+            made.append(bubble)
+        self.bubbles[:0] = made
+        self._set_earlier(self.earlier[:split])
+        self.update_actions(busy=self._busy)
+
     def add(self, role: Role, message: Message | None = None) -> MessageBubble:
-        bubble = MessageBubble(role, message)
-        bubble.edit_requested.connect(self.edit_requested)
-        bubble.regenerate_requested.connect(self.regenerate_requested)
+        bubble = self._bubble(role, message)
         self.column.insertWidget(self.column.count() - 1, bubble)
         self.bubbles.append(bubble)
         self._follow_tail = True
+        self._anchor = None
         return bubble
+
+    def _bubble(self, role: Role, message: Message | None) -> MessageBubble:
+        bubble = MessageBubble(role, message)
+        bubble.edit_requested.connect(self.edit_requested)
+        bubble.regenerate_requested.connect(self.regenerate_requested)
+        return bubble
+
+    def _set_earlier(self, earlier: list[tuple[Message, list[Source]]]) -> None:
+        self.earlier = earlier
+        self.earlier_button.setText(self.tr("Show %n earlier message(s)", "", len(earlier)))
+        self.earlier_button.setVisible(bool(earlier))
 
     def last(self) -> MessageBubble | None:
         return self.bubbles[-1] if self.bubbles else None
 
     def update_actions(self, *, busy: bool) -> None:
         """Regenerate only on the last reply and edit only on stored messages, neither while busy."""
+        self._busy = busy
         last = self.last()
         for bubble in self.bubbles:
-            bubble.regenerate_button.setVisible(not busy and bubble is last and bubble.role is Role.ASSISTANT)
-            bubble.edit_button.setVisible(not busy and bubble.role is Role.USER and bubble.message is not None)
+            bubble.set_actions(regenerate=not busy and bubble is last and bubble.role is Role.ASSISTANT,
+                               edit=not busy and bubble.role is Role.USER and bubble.message is not None)
 
     @Slot(int, int)
     def _follow(self, _minimum: int, maximum: int) -> None:
-        """Stay at the newest text, unless the person scrolled up to read something older."""
-        if self._follow_tail:
-            self.verticalScrollBar().setValue(maximum)
+        """Stay at the newest text, unless the person scrolled up to read something older; after older
+        messages were added above, stay at the same message."""
+        if self._anchor is not None:
+            bubble, below_top = self._anchor
+            self._scroll_to(bubble.y() - below_top)
+        elif self._follow_tail:
+            self._scroll_to(maximum)
+
+    def _scroll_to(self, value: int) -> None:
+        self._moving = True
+        try:
+            self.verticalScrollBar().setValue(value)
+        finally:
+            self._moving = False
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        if not self._moving:
+            self._anchor = None  # the person scrolled: what they see is theirs to choose
+        self._follow_tail = value >= bar.maximum() - 4
+        if value == bar.minimum() and bar.maximum() > 0 and self.earlier:
+            QTimer.singleShot(0, self.show_earlier)  # reached the top: the older ones, after this event

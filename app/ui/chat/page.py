@@ -274,7 +274,7 @@ class ChatPage(QWidget):
             self.conversation_id = stream.conversation.id
             self.title.setText(stream.conversation.title)
             self.export_button.setEnabled(True)
-        self.conversations.refresh()
+        self.conversations.touch(stream.conversation.id)
         self.conversations.select(self.conversation_id)
 
     @Slot()
@@ -292,13 +292,16 @@ class ChatPage(QWidget):
         self._bubble = None
         self.composer.set_busy(False)
         if outcome.conversation is not None and outcome.conversation.id == self.conversation_id:
-            self.messages.show_messages(outcome.messages, busy=False, sources=outcome.sources)
+            self.messages.update_messages(outcome.messages, busy=False, sources=outcome.sources)
         elif showing and (last := self.messages.last()) is not None:
             last.set_status(MessageStatus.FAILED, outcome.error)
             self.messages.update_actions(busy=False)
         if showing:
             self._show_outcome(outcome)
-        self.conversations.refresh()
+        if outcome.conversation is not None:
+            self.conversations.touch(outcome.conversation.id)
+        else:
+            self.conversations.refresh()  # it failed before it began: whatever it wrote, the list shows
         self.conversations.select(self.conversation_id)
         self.reply_finished.emit(outcome)
 
@@ -347,7 +350,8 @@ class ChatPage(QWidget):
         elif gpt is not None:
             self.empty_note.setText(self.tr("Chat with {0}. {1}").format(gpt.name, gpt.description).strip())
         self.empty_note.setVisible(empty)
-        self.starters.set_starters(gpt.starters if (empty and gpt is not None) else ())
+        self.starters.set_starters(gpt.starters if gpt is not None else ())  # kept while the GPT is the same
+        self.starters.setVisible(empty and bool(self.starters.buttons))
         self.export_button.setEnabled(self.conversation_id is not None)
         self._show_where(gpt)
 
