@@ -10,7 +10,8 @@ else a tiny generated GGUF), the store's downloader fetches a ``--mib`` MiB file
 HTTP server in another process, and a worker thread applies 100,000 changed listings to the catalog
 in one transaction (made in that thread, as a store sync parses and applies them), after which the Store page
 refreshes on the GUI thread as it does when a sync finishes. The episode lasts until all three are
-done. Also counted: how often the reply's text reaches the view while it streams (repaints per second).
+done. The episode's starts (a new chat, sending the message, starting the download and the sync) each
+come as their own event, as a person's clicks and the app's jobs do, not all in one. Also counted: how often the reply's text reaches the view while it streams (repaints per second).
 Goals: p99 lateness ≤ 50 ms, max ≤ 100 ms, repaint ≤ 30 Hz; ratio = busy p99 ÷ idle p99.
 """
 
@@ -86,6 +87,13 @@ def _wait_until(condition, limit: float = 600.0) -> None:  # noqa: ANN001
     deadline = time.monotonic() + limit
     while not condition() and time.monotonic() < deadline:
         _wait(0.05)
+
+
+def one_event_each(actions: list) -> None:
+    """Run each action in its own turn of the event loop, one after another, as a person's clicks and the
+    app's own starts of a download and a sync arrive: each still counts in full as the timer's lateness."""
+    if actions:  # a timer, not a posted event: the probe's tick, if due, comes first
+        QTimer.singleShot(1, lambda: (actions[0](), one_event_each(actions[1:])))
 
 
 def _http_server(folder: Path) -> tuple[subprocess.Popen, str]:
@@ -189,13 +197,14 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
                     idle = probe.stop()
                     state.clear()
                     texts: list[float] = []
-                    probe.start()
-                    chat.open_gpt(gpt_id)
-                    chat.send("Tell me a long story about a lighthouse keeper and the ships she saved.")
-                    chat.runner.text.connect(lambda _batch: texts.append(time.perf_counter()))
                     threads = [threading.Thread(target=sync), threading.Thread(target=download)]
-                    for thread in threads:
-                        thread.start()
+
+                    def send() -> None:
+                        chat.send("Tell me a long story about a lighthouse keeper and the ships she saved.")
+                        chat.runner.text.connect(lambda _batch: texts.append(time.perf_counter()))
+
+                    probe.start()
+                    one_event_each([lambda: chat.open_gpt(gpt_id), send, *(thread.start for thread in threads)])
                     _wait_until(lambda: {"reply", "synced", "downloaded"} <= set(state))
                     lateness = probe.stop()
                     for thread in threads:
