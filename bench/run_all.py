@@ -81,7 +81,9 @@ def number(value: float | None, digits: int = 3) -> str:
         return "—"
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:.{digits}g}" if abs(value) < 1 else f"{value:.1f}"
+    if abs(value) < 1:
+        return f"{value:.{digits}g}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"  # 1.44 and 1.38 are not both "1.4"
 
 
 def met_text(row: Row) -> str:
