@@ -120,6 +120,10 @@ class GenerationParams:
     context_length: int = 4096
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    frequency_penalty: float = 0.0
+    """OpenAI's: lowers a seen token's logit by this much per time it was seen (the local API's requests)."""
+    presence_penalty: float = 0.0
+    """OpenAI's: lowers a seen token's logit by this much once (the local API's requests)."""
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,10 @@ def request_body(messages: Sequence[ChatMessage], params: GenerationParams, *, m
         body["stop"] = list(params.stop)
     if params.seed is not None:
         body["seed"] = params.seed
+    if params.frequency_penalty:
+        body["frequency_penalty"] = params.frequency_penalty
+    if params.presence_penalty:
+        body["presence_penalty"] = params.presence_penalty
     if grammar is not None:
         body["grammar"] = grammar  # llama-server's and llama-cpp-python's field; others ignore it
     return body

@@ -3,11 +3,12 @@
 The order is llama-cpp-python's (penalties, top-k, top-p, min-p, temperature, then a seeded draw; greedy
 when the temperature is 0), with one change that keeps the result exact but makes it cheap: llama.cpp's
 repeat-penalty sampler looks every candidate up in a hash map, which over a 262k-token vocabulary (Gemma)
-costs more than a millisecond per token. A repeat penalty above 1 only lowers the logits of the at most
+costs more than a millisecond per token. A repeat penalty above 1 (and OpenAI's frequency and presence
+penalties above 0, which the same sampler applies) only lowers the logits of the at most
 ``PENALTY_LAST_N`` tokens it has seen, so the penalised top ``k`` always lie within the raw top
 ``k + PENALTY_LAST_N``: a top-k cut of that size first, then the penalty, then the real top-k, picks from
-exactly the same candidates. (Greedy is top-1.) Penalties below 1 raise logits, so they still run over
-the whole vocabulary.
+exactly the same candidates. (Greedy is top-1.) Penalties that raise logits (a repeat penalty below 1, a
+negative frequency or presence penalty) still run over the whole vocabulary.
 
 A reply held to a **grammar** (:mod:`app.engine.grammar`) is sampled by :class:`GrammarSampler` as if the
 grammar came first in the chain, over the whole vocabulary (llama.cpp's ``grammar_first``): every later
@@ -45,14 +46,14 @@ GRAMMAR_ROOT = "root"
 def steps(params: GenerationParams) -> list[tuple[str, tuple[Any, ...]]]:
     """The chain as (sampler name, arguments), pure so that the order can be tested without llama.cpp."""
     chain: list[tuple[str, tuple[Any, ...]]] = []
-    penalty = params.repeat_penalty
-    penalise = penalty > 0 and penalty != 1.0
+    penalty = params.repeat_penalty if params.repeat_penalty > 0 else 1.0
+    frequency, presence = params.frequency_penalty, params.presence_penalty
     greedy = params.temperature <= 0
     k = 1 if greedy else params.top_k
-    if penalise:
-        if penalty > 1.0 and k > 0:
+    if penalty != 1.0 or frequency or presence:
+        if penalty >= 1.0 and frequency >= 0 and presence >= 0 and k > 0:  # they only lower seen tokens' logits
             chain.append(("top_k", (k + PENALTY_LAST_N,)))
-        chain.append(("penalties", (PENALTY_LAST_N, penalty, 0.0, 0.0)))
+        chain.append(("penalties", (PENALTY_LAST_N, penalty, frequency, presence)))
     if greedy:
         chain.append(("greedy", ()))
         return chain

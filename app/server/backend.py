@@ -100,7 +100,8 @@ def busy() -> ApiError:
 def overridden(base: GenerationParams, request: Sampling, max_tokens: int | None) -> GenerationParams:
     """The GPT's parameters with the request's values where it gave them (already range-checked)."""
     changes: dict[str, Any] = {name: getattr(request, name) for name in
-                               ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed")
+                               ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "frequency_penalty",
+                                "presence_penalty", "seed")
                                if getattr(request, name) is not None}
     if max_tokens is not None:
         changes["max_tokens"] = max_tokens

@@ -69,8 +69,10 @@ class Sampling(_Body):
     top_k: int | None = Field(default=None, ge=0, le=1000)
     min_p: float | None = Field(default=None, ge=0, le=1)
     repeat_penalty: float | None = Field(default=None, gt=0, le=2)
-    presence_penalty: float | None = Field(default=None, ge=-2, le=2, description="Accepted; not used.")
-    frequency_penalty: float | None = Field(default=None, ge=-2, le=2, description="Accepted; not used.")
+    presence_penalty: float | None = Field(default=None, ge=-2, le=2,
+                                           description="Lowers the logit of every token already seen, once.")
+    frequency_penalty: float | None = Field(default=None, ge=-2, le=2,
+                                            description="Lowers a seen token's logit by this much per time seen.")
     max_tokens: int | None = Field(default=None, ge=1, le=MAX_TOKENS)
     seed: int | None = Field(default=None, ge=0, le=SEED_MAX)
     stop: Stop | Annotated[list[Stop], Field(max_length=MAX_STOPS)] | None = None

@@ -18,7 +18,7 @@ def reference(params: GenerationParams, n_vocab: int):
     lib = llama_cpp
     chain = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params())
     lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_penalties(
-        n_vocab, PENALTY_LAST_N, params.repeat_penalty, 0.0, 0.0))
+        n_vocab, PENALTY_LAST_N, params.repeat_penalty, params.frequency_penalty, params.presence_penalty))
     if params.temperature <= 0:
         lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_greedy())
     else:
@@ -33,7 +33,10 @@ def reference(params: GenerationParams, n_vocab: int):
 @pytest.mark.parametrize("params", [
     GenerationParams(temperature=0.0, repeat_penalty=1.6),
     GenerationParams(temperature=1.5, top_k=20, top_p=0.95, min_p=0.01, repeat_penalty=1.6, seed=11),
-], ids=["greedy", "sampled"])
+    GenerationParams(temperature=0.0, repeat_penalty=1.0, frequency_penalty=1.5, presence_penalty=0.5),
+    GenerationParams(temperature=1.5, top_k=20, top_p=0.95, min_p=0.01, repeat_penalty=1.0,
+                     frequency_penalty=1.0, presence_penalty=1.0, seed=11),
+], ids=["greedy", "sampled", "greedy-openai-penalties", "sampled-openai-penalties"])
 def test_the_top_k_cut_before_the_penalty_changes_no_choice(tiny_model: Path, params: GenerationParams):
     llm = llama_cpp.Llama(model_path=str(tiny_model), n_ctx=512, verbose=False)
     try:

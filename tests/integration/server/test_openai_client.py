@@ -53,6 +53,17 @@ def test_the_gpts_instructions_apply_and_the_requests_parameters_override_its_ow
     assert with_system.usage.prompt_tokens > as_gpt.usage.prompt_tokens  # added to the GPT's, not instead
 
 
+def test_frequency_and_presence_penalties_steer_the_reply(api, client):
+    """OpenAI's penalties reach llama.cpp's penalty sampler: a greedy reply that repeats itself changes."""
+    ask = {"model": api.gpt_id, "messages": [{"role": "user", "content": "Say something."}], "temperature": 0.0,
+           "max_tokens": 24, "extra_body": {"repeat_penalty": 1.0}}
+    free = client.chat.completions.create(**ask)
+    assert client.chat.completions.create(**ask).choices[0].message.content == free.choices[0].message.content
+    for penalty in ({"frequency_penalty": 2.0}, {"presence_penalty": 2.0}):
+        steered = client.chat.completions.create(**ask, **penalty)
+        assert steered.choices[0].message.content != free.choices[0].message.content, penalty
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_json_schema_response_format_holds_the_reply_to_the_schema(api, client, seed):
     reply = client.chat.completions.create(

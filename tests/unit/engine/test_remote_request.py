@@ -16,20 +16,20 @@ from app.engine.remote import request_body, retry_after_seconds
 
 def test_the_body_carries_the_messages_as_built_and_every_parameter_of_the_gpt():
     params = GenerationParams(temperature=0.3, top_p=0.8, top_k=20, min_p=0.1, repeat_penalty=1.2, max_tokens=99,
-                              stop=("###", "END"), seed=5)
+                              stop=("###", "END"), seed=5, frequency_penalty=0.5, presence_penalty=-0.25)
     messages = (ChatMessage(Role.SYSTEM, "Be brief."), ChatMessage(Role.USER, "hi"))
     body = request_body(messages, params, model="llama-3.1-70b")
     assert body == {
         "model": "llama-3.1-70b", "stream": True,
         "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}],
         "temperature": 0.3, "top_p": 0.8, "max_tokens": 99, "top_k": 20, "min_p": 0.1, "repeat_penalty": 1.2,
-        "stop": ["###", "END"], "seed": 5,
+        "stop": ["###", "END"], "seed": 5, "frequency_penalty": 0.5, "presence_penalty": -0.25,
     }
 
 
 def test_no_stop_no_seed_and_no_grammar_are_left_out_and_a_grammar_goes_as_llama_cpps_field():
     body = request_body((ChatMessage(Role.USER, "hi"),), GenerationParams(), model="m")
-    assert not {"stop", "seed", "grammar"} & set(body)
+    assert not {"stop", "seed", "grammar", "frequency_penalty", "presence_penalty"} & set(body)
     assert request_body((), GenerationParams(), model="m", grammar='root ::= "a"')["grammar"] == 'root ::= "a"'
 
 

@@ -30,6 +30,15 @@ def test_penalties_that_raise_logits_or_no_top_k_see_the_whole_vocabulary():
     assert names(GenerationParams(temperature=0.7, top_k=0, repeat_penalty=1.1))[0] == "penalties"
 
 
+def test_frequency_and_presence_penalties_join_the_penalty_sampler():
+    chain = steps(GenerationParams(temperature=0.7, top_k=40, repeat_penalty=1.0, frequency_penalty=0.5,
+                                   presence_penalty=0.25))
+    assert chain[:3] == [("top_k", (40 + PENALTY_LAST_N,)), ("penalties", (PENALTY_LAST_N, 1.0, 0.5, 0.25)),
+                         ("top_k", (40,))], "penalties that only lower seen tokens keep the exact cut"
+    raised = names(GenerationParams(temperature=0.7, top_k=40, repeat_penalty=1.1, presence_penalty=-0.5))
+    assert raised[:2] == ["penalties", "top_k"], "a negative one raises logits: the whole vocabulary"
+
+
 def test_neutral_settings_add_no_sampler():
     chain = names(GenerationParams(temperature=0.5, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0))
     assert chain == ["temp", "dist"]
