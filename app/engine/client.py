@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.entities import ChatChunk, ChatResult, EngineInfo, LoadedModel, ScoreResult
 from app.core.errors import EngineCrashed, EngineError
-from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
+from app.engine.protocol import Ask, ChatRequest, EmbedRequest, Embeddings, LoadSpec, Reply, ScoreRequest, WorkerError
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -130,7 +130,7 @@ class EngineClient:
             if self.pid:
                 self._simple(Ask.FORGET, conversation, Reply.FORGOTTEN)
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
+    def embed(self, texts: list[str]) -> Embeddings:
         return self._simple(Ask.EMBED, EmbedRequest(tuple(texts)), Reply.EMBEDDINGS)
 
     def score(self, request: ScoreRequest) -> ScoreResult:

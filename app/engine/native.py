@@ -24,6 +24,7 @@ from importlib import metadata
 from typing import Any
 
 from app.core.errors import EngineError
+from app.engine.protocol import Embeddings
 
 _PACKAGE = "llama_cpp"
 _BINDINGS = "llama_cpp.llama_cpp"
@@ -141,7 +142,7 @@ class NativeModel:
             raise EngineError(f"llama.cpp could not tokenize a text of {len(text)} bytes.")
         return list(buffer[:count])
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed(self, texts: Sequence[str]) -> Embeddings:
         """One L2-normalized vector per text (token vectors mean-pooled when the model has no pooling).
 
         Texts are packed several to a batch, one sequence each, as llama-cpp-python does; a text longer
@@ -154,6 +155,7 @@ class NativeModel:
         batch = lib.llama_batch_init(self.n_batch, 0, self._n_seq_max)
         vectors: list[list[float]] = []
         pending: list[int] = []  # token counts of the sequences in the batch
+        embedded = 0
 
         def flush() -> None:
             if not pending:
@@ -191,11 +193,12 @@ class NativeModel:
                     batch.logits[start + i] = 1
                 batch.n_tokens = start + len(tokens)
                 pending.append(len(tokens))
+                embedded += len(tokens)
             flush()
         finally:
             lib.llama_memory_clear(mem, True)
             lib.llama_batch_free(batch)
-        return vectors
+        return Embeddings(vectors, embedded)
 
     def close(self) -> None:
         if self.ctx:

@@ -55,6 +55,14 @@ class EmbedRequest:
 
 
 @dataclass(frozen=True)
+class Embeddings:
+    """One L2-normalized vector per text, and how many tokens were embedded (what the API reports as usage)."""
+
+    vectors: list[list[float]]
+    tokens: int
+
+
+@dataclass(frozen=True)
 class ScoreRequest:
     """Token sequences to score (see :mod:`app.engine.scoring`); ``targets[i][j]``: count token j of sequence i."""
 

@@ -34,7 +34,9 @@ from app.engine import devices
 from app.engine.cpu_share import CpuShare
 from app.engine.lora import LoraAdapter
 from app.engine.native import ModelOptions, NativeModel, bindings, version
-from app.engine.protocol import Ask, ChatRequest, EmbedRequest, LoadSpec, Reply, ScoreRequest, WorkerError
+from app.engine.protocol import (
+    Ask, ChatRequest, EmbedRequest, Embeddings, LoadSpec, Reply, ScoreRequest, WorkerError,
+)
 from app.engine.session import Session
 from app.engine.stops import StopScanner
 from app.engine.templates import render_chat
@@ -247,14 +249,14 @@ class _Worker:
             raise EngineError("No model is loaded in the engine.")
         return self._llm
 
-    def embed(self, request: EmbedRequest) -> list[list[float]]:
+    def embed(self, request: EmbedRequest) -> Embeddings:
         llm = self._require()
         if self._spec is None or not self._spec.embedding:
             raise EngineError("This model was loaded for chat; load it for embeddings to embed text.")
-        vectors = llm.embed(request.texts)
+        embedded = llm.embed(request.texts)
         if self._session is not None:
             self._session.forget()  # embedding cleared the KV cache under the session's feet
-        return vectors
+        return embedded
 
     def score(self, request: ScoreRequest) -> ScoreResult:
         from app.engine.scoring import score  # noqa: PLC0415 - numpy work only fine-tuning asks for

@@ -47,8 +47,8 @@ class Embedder:
                 self._engine = self.engine_factory()
             self._engine.load(self.spec)
             for start in range(0, len(texts), self.batch):
-                vectors = self._engine.embed(list(texts[start:start + self.batch]))
-                blobs.extend(to_blob(v) for v in vectors)
+                embedded = self._engine.embed(list(texts[start:start + self.batch]))
+                blobs.extend(to_blob(v) for v in embedded.vectors)
         return blobs
 
     def close(self) -> None:

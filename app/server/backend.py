@@ -20,10 +20,11 @@ from typing import Any
 from app.core.entities import GPT, ChatMessage, ChatResult, GenerationParams, ModelStatus, Role
 from app.core.errors import KnownError
 from app.core.settings import Settings
+from app.engine.protocol import Embeddings
 from app.server.errors import ApiError
 from app.server.schemas import ChatCompletionRequest, ModelEntry, ResponseFormat, Sampling
 from app.server.slots import Abandoned, ModelSlots, QueueFull
-from app.services.chat import ChatService, PreviewStream
+from app.services.chat import ChatService, PreviewStream, check_turns
 from app.services.gpts import GPTLibrary
 from app.services.models import ModelLibrary
 
@@ -68,6 +69,7 @@ class ApiBackend:
         if system:  # after the GPT's own instructions, never instead of them
             gpt = replace(gpt, instructions=f"{gpt.instructions}\n\n{system}".strip())
         turns = [ChatMessage(Role(m.role), m.text()) for m in request.messages if m.role in ("user", "assistant")]
+        check_turns(turns)  # before a slot is taken and a model loaded for nothing
         gpt = replace(gpt, params=overridden(gpt.params, request, request.max_completion_tokens or request.max_tokens))
         grammar = grammar_for(request.response_format)
         return Generation(self, gpt.model_sha256,
@@ -78,9 +80,10 @@ class ApiBackend:
         raw = replace(gpt, instructions="", examples=(), chat_template=RAW_TEMPLATE,
                       params=overridden(gpt.params, request, request.max_tokens))
         turns = [ChatMessage(Role.USER, prompt)]
+        check_turns(turns)
         return Generation(self, gpt.model_sha256, lambda chat: chat.preview(raw, turns, session=f"{SESSION}-raw"))
 
-    def embed(self, model_id: str, texts: list[str], abandoned: threading.Event) -> list[list[float]]:
+    def embed(self, model_id: str, texts: list[str], abandoned: threading.Event) -> Embeddings:
         """Embed ``texts`` with the model loaded for embeddings (in slots of its own); blocks."""
         gpt = self.resolve(model_id)
         spec = replace(self.chat.load_spec(gpt), embedding=True)

@@ -117,14 +117,15 @@ def build_router(backend: ApiBackend) -> APIRouter:
     async def embeddings(body: EmbeddingRequest) -> EmbeddingList:
         abandoned = threading.Event()
         try:
-            vectors = await anyio.to_thread.run_sync(backend.embed, body.model, body.texts(), abandoned)
+            embedded = await anyio.to_thread.run_sync(backend.embed, body.model, body.texts(), abandoned)
         finally:
             abandoned.set()
+        vectors = embedded.vectors
         if body.dimensions is not None and vectors and body.dimensions != len(vectors[0]):
             raise ApiError(400, f"This model's embeddings have {len(vectors[0])} dimensions, not {body.dimensions}.",
                            param="dimensions", code="invalid_value")
         encode = _base64 if body.encoding_format == "base64" else list
-        return EmbeddingList(model=body.model, usage=Usage(prompt_tokens=0, total_tokens=0),
+        return EmbeddingList(model=body.model, usage=Usage(prompt_tokens=embedded.tokens, total_tokens=embedded.tokens),
                              data=[Embedding(index=i, embedding=encode(v)) for i, v in enumerate(vectors)])
 
     return router

@@ -54,6 +54,18 @@ class Prompt:
     notices: tuple[str, ...] = ()
 
 
+def check_turns(turns: Sequence[ChatMessage]) -> None:
+    """A conversation that can be answered ends with the person's message, not empty and not too long.
+
+    Checked before a model is loaded for it (the local API asks before it takes a slot), and again by
+    :meth:`ChatService.preview`.
+    """
+    if not turns or turns[-1].role is not Role.USER or not turns[-1].content.strip():
+        raise InvalidInput("The message is empty.")
+    if len(turns[-1].content) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"The message is longer than {MAX_MESSAGE_CHARS:,} characters.")
+
+
 @dataclass
 class ChatService:
     catalog: Catalog
@@ -119,10 +131,7 @@ class ChatService:
         instructions and examples go first, as in :meth:`send`. ``session`` names the engine's cache;
         ``grammar`` (GBNF) holds the reply to it (see :class:`~app.engine.protocol.ChatRequest`).
         """
-        if not turns or turns[-1].role is not Role.USER or not turns[-1].content.strip():
-            raise InvalidInput("The message is empty.")
-        if len(turns[-1].content) > MAX_MESSAGE_CHARS:
-            raise InvalidInput(f"The message is longer than {MAX_MESSAGE_CHARS:,} characters.")
+        check_turns(turns)
         prompt = self.build_prompt(gpt, turns[:-1], turns[-1].content)
         # A grammar-held reply (drafting) needs this computer's engine; a test chat runs where the GPT runs.
         placement = self.placement_of(gpt) if grammar is None else None

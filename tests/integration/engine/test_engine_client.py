@@ -182,8 +182,10 @@ def test_embeddings_need_an_embedding_load(engine, tiny_model):
     with pytest.raises(EngineError, match="embeddings"):
         engine.embed(["hello"])
     engine.load(LoadSpec(str(tiny_model), n_ctx=256, embedding=True))
-    vectors = engine.embed(["hello", "你好"])
+    embedded = engine.embed(["hello", "你好"])
+    vectors = embedded.vectors
     assert len(vectors) == 2 and len(vectors[0]) == 64
+    assert embedded.tokens >= 4, "each text's tokens and its BOS are counted"
     assert abs(sum(v * v for v in vectors[0]) - 1.0) < 1e-3
 
 

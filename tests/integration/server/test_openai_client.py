@@ -91,9 +91,20 @@ def test_embeddings_load_the_model_for_embedding(api, client, services, tiny_gpt
     assert len(vectors) == 2 and all(len(v) == width for v in vectors)
     assert vectors[0] != vectors[1]
     assert abs(sum(x * x for x in vectors[0]) - 1.0) < 1e-3  # normalised
+    assert result.usage.prompt_tokens == result.usage.total_tokens >= 4, "the embedded tokens are the usage"
     # Chat still works beside it (the embedding model has slots of its own).
     assert client.chat.completions.create(model=api.gpt_id, messages=[{"role": "user", "content": "hi"}],
                                           max_tokens=3).usage.completion_tokens == 3
+
+
+def test_an_empty_message_or_prompt_is_refused_before_a_model_loads(api, client):
+    for ask in (lambda: client.completions.create(model=api.gpt_id, prompt="  ", max_tokens=4),
+                lambda: client.chat.completions.create(model=api.gpt_id, messages=[{"role": "user", "content": ""}]),
+                lambda: client.chat.completions.create(model=api.gpt_id,
+                                                       messages=[{"role": "system", "content": "Be brief."}])):
+        with pytest.raises(openai.BadRequestError, match="empty"):
+            ask()
+    assert api.server.slots.state() == {}, "no slot was taken and no model loaded"
 
 
 def test_an_unknown_model_is_a_404_in_openais_shape(api, client):
