@@ -57,10 +57,18 @@ def stylesheet(folder: Path | None = None) -> str:
         return ""
 
 
+_STYLE_SET = "gptshelf_fusion"
+"""A property of the QApplication: Fusion has been set on it."""
+
+
 def apply_theme(app: QApplication, theme: Theme) -> Theme:
     """Apply a theme to the whole application; returns the scheme actually used."""
     chosen = resolve(theme)
-    app.setStyle("Fusion")
+    if app.property(_STYLE_SET) is None:
+        # Once per application: setting a style again deletes the one in use, which widgets made before
+        # the first call (and holding a style sheet of their own) still point at; Qt then crashes.
+        app.setStyle("Fusion")
+        app.setProperty(_STYLE_SET, True)
     palette = QPalette()
     for role, colour in (_DARK if chosen is Theme.DARK else _LIGHT).items():
         palette.setColor(role, QColor(colour))
