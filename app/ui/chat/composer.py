@@ -109,15 +109,25 @@ class Composer(QWidget):
 
 
 class FlowLayout(QLayout):
-    """Lays widgets left to right and wraps them onto new lines, like words in a paragraph."""
+    """Lays widgets left to right and wraps them onto new lines, like words in a paragraph.
+
+    Each item's size hint is asked once and kept until Qt invalidates the layout: a layout pass calls
+    :meth:`heightForWidth` several times, and a styled button's size hint costs milliseconds.
+    """
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._hints: list[QSize] | None = None
         self._spacing = spacing
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
         self._items.append(item)
+        self._hints = None
+
+    def invalidate(self) -> None:
+        self._hints = None
+        super().invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -126,6 +136,7 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt override
+        self._hints = None
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
@@ -155,8 +166,9 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, line_height = area.x(), area.y(), 0
-        for item in self._items:
-            hint = item.sizeHint()
+        if self._hints is None:
+            self._hints = [item.sizeHint() for item in self._items]
+        for item, hint in zip(self._items, self._hints, strict=True):
             if x + hint.width() > area.right() and line_height > 0:
                 x, y, line_height = area.x(), y + line_height + self._spacing, 0
             if move:

@@ -228,6 +228,7 @@ class MessageView(QScrollArea):
 
     def clear(self) -> None:
         for bubble in self.bubbles:
+            bubble.hide()  # out of the layout now: the next layout pass must not measure what is going
             bubble.deleteLater()
         self.bubbles = []
         self._anchor = None
