@@ -26,7 +26,7 @@ class History:
         return self.catalog.get_conversation(conversation_id)
 
     def show(self, conversation_id: int) -> tuple[Conversation, list[Message]]:
-        return self.catalog.get_conversation(conversation_id), self.catalog.list_messages(conversation_id)
+        return self.get(conversation_id), self.catalog.list_messages(conversation_id)
 
     def sources(self, message_ids: Iterable[int]) -> dict[int, list[Source]]:
         """The knowledge passages each of these replies was given (those that had any), to show as citations."""

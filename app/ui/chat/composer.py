@@ -190,10 +190,11 @@ class StarterChips(QWidget):
         self._starters: tuple[str, ...] = ()
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
-    def set_starters(self, starters: tuple[str, ...] | list[str]) -> None:
-        """Show these starters; the same ones again keep their buttons (a new chat with the same GPT)."""
+    def set_starters(self, starters: tuple[str, ...] | list[str], *, shown: bool = True) -> None:
+        """These starters, visible if ``shown`` and there are any; the same ones again keep their buttons (a
+        new chat with the same GPT), so hiding them while a chat has messages costs no rebuild."""
         if tuple(starters) == self._starters:
-            self.setVisible(bool(self.buttons))
+            self.setVisible(shown and bool(self.buttons))
             return
         self._starters = tuple(starters)
         for button in self.buttons:
@@ -207,5 +208,5 @@ class StarterChips(QWidget):
             button.clicked.connect(lambda _checked=False, text=starter: self.chosen.emit(text))
             self.flow.addWidget(button)
             self.buttons.append(button)
-        self.setVisible(bool(self.buttons))
+        self.setVisible(shown and bool(self.buttons))
         self.updateGeometry()

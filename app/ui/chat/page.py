@@ -350,8 +350,7 @@ class ChatPage(QWidget):
         elif gpt is not None:
             self.empty_note.setText(self.tr("Chat with {0}. {1}").format(gpt.name, gpt.description).strip())
         self.empty_note.setVisible(empty)
-        self.starters.set_starters(gpt.starters if gpt is not None else ())  # kept while the GPT is the same
-        self.starters.setVisible(empty and bool(self.starters.buttons))
+        self.starters.set_starters(gpt.starters if gpt is not None else (), shown=empty)
         self.export_button.setEnabled(self.conversation_id is not None)
         self._show_where(gpt)
 
