@@ -69,9 +69,15 @@ def apply_theme(app: QApplication, theme: Theme) -> Theme:
         # the first call (and holding a style sheet of their own) still point at; Qt then crashes.
         app.setStyle("Fusion")
         app.setProperty(_STYLE_SET, True)
+    colours = _DARK if chosen is Theme.DARK else _LIGHT
     palette = QPalette()
-    for role, colour in (_DARK if chosen is Theme.DARK else _LIGHT).items():
-        palette.setColor(role, QColor(colour))
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))  # every colour group
+    # What is not enabled reads dimmer (a disabled button's label, a list's headings): setColor above gave
+    # the disabled group the same text colours as the active one.
+    dim = QColor(colours[QPalette.ColorRole.PlaceholderText])
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, dim)
     app.setPalette(palette)
     app.setStyleSheet(stylesheet())
     return chosen

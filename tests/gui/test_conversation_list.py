@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from app.core.entities import Conversation, GenerationParams, Role
 from app.core.paths import AppPaths
 from app.services.container import open_services
 from app.ui.chat.conversation_list import ConversationList
-from app.ui.chat.conversation_model import ConversationModel
+from app.ui.chat.conversation_model import ConversationModel, HeadingRole
 from app.ui.chat.date_groups import Group, group_of, grouped
 
 TODAY = date(2026, 11, 29)
@@ -51,15 +52,15 @@ def test_the_model_passes_qtmodeltester_in_both_modes(qtmodeltester) -> None:
     qtmodeltester.check(model)
     model.show_grouped([chat(1, TODAY, pinned=True), chat(2, TODAY), chat(3, TODAY - timedelta(days=3))], TODAY)
     qtmodeltester.check(model)
-    assert [model.index(r).data() for r in range(model.rowCount())] == [
+    assert [model.row_index(r).data() for r in range(model.rowCount())] == [
         "Pinned", "Chat 1", "Today", "Chat 2", "Previous 7 days", "Chat 3"]
     assert model.ids() == [1, 2, 3]
-    assert model.flags(model.index(0)) == Qt.ItemFlag.NoItemFlags, "a heading is neither selectable nor enabled"
-    assert model.flags(model.index(1)) & Qt.ItemFlag.ItemIsSelectable
+    assert model.flags(model.row_index(0)) == Qt.ItemFlag.NoItemFlags, "a heading is neither selectable nor enabled"
+    assert model.flags(model.row_index(1)) & Qt.ItemFlag.ItemIsSelectable
     model.show_hits([(5, "", "…snippet…"), (4, "Found", "…")])
     qtmodeltester.check(model)
-    assert [model.index(r).data() for r in range(model.rowCount())] == ["Untitled", "Found"]
-    assert model.index(0).data(Qt.ItemDataRole.ToolTipRole) == "…snippet…"
+    assert [model.row_index(r).data() for r in range(model.rowCount())] == ["Untitled", "Found"]
+    assert model.row_index(0).data(Qt.ItemDataRole.ToolTipRole) == "…snippet…"
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_clicking_a_heading_opens_nothing_and_arrow_keys_skip_it(qtbot, listing)
     widget.pin(first)
     opened: list[int] = []
     widget.opened.connect(opened.append)
-    heading = widget.list.visualRect(widget.model.index(2))  # "Today"
+    heading = widget.list.visualRect(widget.model.row_index(2))  # "Today"
     qtbot.mouseClick(widget.list.viewport(), Qt.MouseButton.LeftButton, pos=heading.center())
     assert opened == [] and widget.current_id() is None
     widget.select(first)
@@ -106,9 +107,23 @@ def test_clicking_a_heading_opens_nothing_and_arrow_keys_skip_it(qtbot, listing)
     assert widget.current_id() == third, "Down from the pinned chat jumps over the Today heading"
     qtbot.keyClick(widget.list, Qt.Key.Key_Return)
     assert opened == [third]
-    row = widget.list.visualRect(widget.model.index(widget.model.row_of(second)))
+    row = widget.list.visualRect(widget.model.row_index(widget.model.row_of(second)))
     qtbot.mouseClick(widget.list.viewport(), Qt.MouseButton.LeftButton, pos=row.center())
     assert opened == [third, second]
+
+
+def test_the_view_lays_out_and_paints_the_list_without_calling_python(listing) -> None:
+    """Headings are styled by their items (bold, smaller, not enabled), not by a Python delegate, and the
+    model is Qt's: under a reply, a download and a sync, every call from the view into Python waited for
+    the interpreter (bench/gui_stall.py)."""
+    widget, _chats = listing
+    assert type(widget.list.itemDelegate()) is QStyledItemDelegate
+    assert all(type(widget.model).__dict__.get(name) is None for name in ("data", "flags", "rowCount", "index"))
+    heading, chat_row = widget.model.row_index(0), widget.model.row_index(1)
+    assert heading.data(HeadingRole) and not chat_row.data(HeadingRole)
+    heading_font, chat_font = heading.data(Qt.ItemDataRole.FontRole), widget.list.font()
+    assert heading_font.bold() and heading_font.pointSizeF() < chat_font.pointSizeF()
+    assert chat_row.data(Qt.ItemDataRole.FontRole) is None, "chats keep the list's font"
 
 
 def test_touch_moves_one_chat_without_resetting_the_model(qtmodeltester) -> None:
@@ -121,7 +136,7 @@ def test_touch_moves_one_chat_without_resetting_the_model(qtmodeltester) -> None
     qtmodeltester.check(model)
 
     model.touch(chat(3, TODAY), TODAY)  # an old chat written to today
-    assert [model.index(r).data() for r in range(model.rowCount())] == [
+    assert [model.row_index(r).data() for r in range(model.rowCount())] == [
         "Pinned", "Chat 9", "Today", "Chat 3", "Chat 1", "Chat 2"]
     model.touch(chat(9, TODAY, pinned=True), TODAY)  # a pinned one keeps its place among the pinned
     assert model.ids() == [9, 3, 1, 2]

@@ -45,3 +45,20 @@ def test_the_theme_changes_again_and_again_with_the_wizard_open_made_before_the_
     done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0 and "themes applied" in done.stdout, done.stderr[-2000:]
+
+
+def test_what_is_not_enabled_reads_dimmer_in_both_themes(qapp) -> None:
+    from PySide6.QtGui import QPalette  # noqa: PLC0415
+
+    from app.ui.theme import Theme, apply_theme  # noqa: PLC0415
+
+    try:
+        for theme in (Theme.LIGHT, Theme.DARK):
+            apply_theme(qapp, theme)
+            palette = qapp.palette()
+            for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+                active = palette.color(QPalette.ColorGroup.Active, role)
+                disabled = palette.color(QPalette.ColorGroup.Disabled, role)
+                assert disabled == palette.color(QPalette.ColorRole.PlaceholderText) != active, (theme, role)
+    finally:
+        apply_theme(qapp, Theme.LIGHT)

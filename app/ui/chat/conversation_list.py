@@ -2,8 +2,8 @@
 
 Typing in the search box waits a moment before querying (one query per pause, not per key); the
 catalog's search is CJK-aware, so Chinese words match inside Chinese sentences. The list is a
-:class:`ConversationModel` in a ``QListView``; headings are painted smaller and dimmer by
-:class:`HeadingDelegate` and cannot be selected.
+:class:`ConversationModel` in a ``QListView``; headings are smaller, bold and dim (their items' roles,
+no delegate: see the model) and cannot be selected.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView, QInputDialog, QLineEdit, QListView, QMenu, QMessageBox, QStyledItemDelegate,
-    QStyleOptionViewItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QInputDialog, QLineEdit, QListView, QMenu, QMessageBox, QVBoxLayout, QWidget,
 )
 
 from app.core.errors import KnownError
@@ -27,29 +25,6 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 200
 SHOWN = 200
 """How many chats the list holds (newest first): enough to scroll through, few enough to read at once."""
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class HeadingDelegate(QStyledItemDelegate):
-    """Headings ("Pinned", "Today"…) small, bold and dim; chats as the style draws them."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        if not index.data(HeadingRole):
-            super().paint(painter, option, index)
-            return
-        painter.save()
-        font = QFont(option.font)
-        font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
-        rect = option.rect.adjusted(8, 6, -8, 0)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(index.data()))
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + (8 if index.data(HeadingRole) else 6))
 
 
 class ConversationList(QWidget):
@@ -72,7 +47,6 @@ class ConversationList(QWidget):
         self.list.setObjectName("conversations")
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setModel(self.model)
-        self.list.setItemDelegate(HeadingDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(False)
@@ -138,7 +112,7 @@ class ConversationList(QWidget):
 
     def titles(self) -> list[str]:
         """Every row's text as shown, headings included (what a person reads top to bottom)."""
-        return [str(self.model.index(r).data()) for r in range(self.model.rowCount())]
+        return [str(self.model.row_index(r).data()) for r in range(self.model.rowCount())]
 
     def current_id(self) -> int | None:
         index = self.list.currentIndex()
@@ -153,7 +127,7 @@ class ConversationList(QWidget):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.Clear)
         else:
-            self.list.setCurrentIndex(self.model.index(row))
+            self.list.setCurrentIndex(self.model.row_index(row))
         selection.blockSignals(blocked)
 
     @Slot(QModelIndex)

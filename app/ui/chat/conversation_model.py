@@ -7,6 +7,13 @@ nor enabled, so keyboard navigation and clicks skip them.
 Changes arrive as the rows that differ, never as a reset: a reply that starts or ends moves one chat to
 the top of "Today" (:meth:`ConversationModel.touch`), which must not make the view lay out and repaint
 the whole list on the GUI thread while a reply streams.
+
+The rows are ``QStandardItem`` objects and headings are styled by their items' roles (a smaller bold font;
+not enabled, so the style draws them dim), with no Python model methods or delegate behind the view:
+laying out and painting the list then runs in Qt alone. With ``data``/``sizeHint``/``paint`` in
+Python, every row the view measured or painted called into Python several times, each call waiting
+for the interpreter while a reply, a download and a sync held it; laying out 200 chats after a reply
+started took 140-160 ms of the GUI thread under that load (bench/gui_stall.py).
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from app.core.entities import Conversation
 from app.ui.chat.date_groups import Group, grouped
@@ -24,7 +32,7 @@ IdRole = Qt.ItemDataRole.UserRole
 HeadingRole = Qt.ItemDataRole.UserRole + 1
 PinnedRole = Qt.ItemDataRole.UserRole + 2
 
-_Index = QModelIndex | QPersistentModelIndex
+_CHAT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,9 @@ def heading(group: Group) -> str:
     return texts[group]
 
 
-class ConversationModel(QAbstractListModel):
+class ConversationModel(QStandardItemModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, 1, parent)  # its one column from the start: inserting rows never adds a column
         self._rows: list[Row] = []
         self._conversations: list[Conversation] | None = None
         """What :meth:`show_grouped` shows, in the catalog's order; None while a search's hits are shown."""
@@ -118,19 +126,19 @@ class ConversationModel(QAbstractListModel):
         while tail < same - head and old[-1 - tail] == rows[-1 - tail]:
             tail += 1
         gone, new = len(old) - tail - head, len(rows) - tail - head
+        self._rows = rows
         if gone == new:
-            self._rows = rows
-            if new:
-                self.dataChanged.emit(self.index(head), self.index(head + new - 1))
+            for number in range(head, head + new):
+                self.setItem(number, 0, _item(rows[number]))
             return
         if gone:
-            self.beginRemoveRows(QModelIndex(), head, head + gone - 1)
-            self._rows = old[:head] + old[len(old) - tail:]
-            self.endRemoveRows()
+            self.removeRows(head, gone)
         if new:
-            self.beginInsertRows(QModelIndex(), head, head + new - 1)
-            self._rows = rows
-            self.endInsertRows()
+            self.invisibleRootItem().insertRows(head, [_item(row) for row in rows[head:head + new]])
+
+    def row_index(self, row: int) -> QModelIndex:
+        """The index of a row (the list has one column)."""
+        return self.index(row, 0)
 
     def ids(self) -> list[int]:
         return [r.conversation_id for r in self._rows if r.conversation_id is not None]
@@ -141,29 +149,25 @@ class ConversationModel(QAbstractListModel):
                 return number
         return -1
 
-    # --- QAbstractListModel --------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return row.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tip or None
-        if role == IdRole:
-            return row.conversation_id
-        if role == HeadingRole:
-            return row.conversation_id is None
-        if role == PinnedRole:
-            return row.pinned
-        return None
+def _heading_font() -> QFont:
+    font = QFont()  # the application's font
+    font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+    font.setBold(True)
+    return font
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if self._rows[index.row()].conversation_id is None:
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+def _item(row: Row) -> QStandardItem:
+    item = QStandardItem(row.text)
+    item.setData(row.text, Qt.ItemDataRole.AccessibleTextRole)
+    if row.tip:
+        item.setToolTip(row.tip)
+    item.setData(row.conversation_id, IdRole)
+    item.setData(row.conversation_id is None, HeadingRole)
+    item.setData(row.pinned, PinnedRole)
+    if row.conversation_id is None:
+        item.setFont(_heading_font())
+        item.setFlags(Qt.ItemFlag.NoItemFlags)  # neither selectable nor enabled: skipped, and drawn dim
+    else:
+        item.setFlags(_CHAT_FLAGS)
+    return item
