@@ -3,15 +3,20 @@
     python -m bench.gui_stall [--pairs 5] [--tokens 2000] [--mib 256]
 
 The main window runs offscreen on a data folder with 100,000 store listings and 1,000 conversations
-(bench.catalog_data). A 16 ms precise QTimer on the GUI thread records how late each tick comes
-(gap − 16 ms). Each pair: 2 s with the window idle (the baseline), then a busy episode, in which at
-once the Chat page streams a reply of up to ``--tokens`` tokens (the starter model when installed,
-else a tiny generated GGUF), the store's downloader fetches a ``--mib`` MiB file from a loopback
-HTTP server in another process, and a worker thread applies 100,000 changed listings to the catalog
-in one transaction (made in that thread, as a store sync parses and applies them), after which the Store page
-refreshes on the GUI thread as it does when a sync finishes. The episode lasts until all three are
-done. The episode's starts (a new chat, sending the message, starting the download and the sync) each
-come as their own event, as a person's clicks and the app's jobs do, not all in one. Also counted: how often the reply's text reaches the view while it streams (repaints per second).
+(bench.catalog_data). A 16 ms precise QTimer on the GUI thread records how late each tick comes (gap −
+16 ms). Each pair: 2 s with the window idle (the baseline), then a busy episode, in which at once the
+Chat page streams replies of up to ``--tokens`` tokens each (the starter model when installed, else a tiny
+generated GGUF), the store's downloader fetches a ``--mib`` MiB file from a loopback HTTP server in
+another process, and a worker thread applies 100,000 changed listings to the catalog in one transaction
+(made in that thread, as a store sync parses and applies them), after which the Store page refreshes on
+the GUI thread as it does when a sync finishes. The chat is opened as the Store's and the Library's
+"Chat" buttons open it (``MainWindow.open_chat``: the Chat page is shown, so the streaming reply is laid
+out and painted, offscreen). The episode lasts until all three are done; a reply that ends (at the
+model's end of text) before ``--tokens`` tokens is followed by "Go on." as its own event, so that every
+episode streams at least that many. The episode's starts (a new chat, sending the message, starting the
+download and the sync) each come as their own event, as a person's clicks and the app's jobs do, not all
+in one. Also counted: how often the reply's text reaches the view while it streams (repaints per
+second).
 Goals: p99 lateness ≤ 50 ms, max ≤ 100 ms, repaint ≤ 30 Hz; ratio = busy p99 ÷ idle p99.
 """
 
@@ -43,6 +48,8 @@ from tests.unit.catalog.test_listings import WORDS, make  # noqa: E402
 INTERVAL_MS = 16
 LISTINGS = 100_000
 P99_GOAL, MAX_GOAL, HZ_GOAL = 50.0, 100.0, 30.0
+MAX_TURNS = 10
+"""Follow-ups an episode may send to reach ``--tokens`` (a reply that keeps ending at once gives up)."""
 
 
 class Probe:
@@ -137,6 +144,7 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
     ratios: list[float] = []
     rates: list[float] = []
     streamed: list[int] = []
+    turn_counts: list[int] = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "home"
@@ -168,7 +176,24 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
 
                 done.synced.connect(synced)
                 done.downloaded.connect(lambda seconds: state.update(downloaded=seconds))
-                chat.reply_finished.connect(lambda outcome: state.update(reply=outcome))
+                turns: list[int] = []
+                turn_texts: list[float] = []
+
+                def send(text: str) -> None:
+                    chat.send(text)
+                    chat.runner.text.connect(lambda _batch: turn_texts.append(time.perf_counter()))
+
+                def finished(outcome) -> None:  # noqa: ANN001
+                    turns.append(outcome.result.completion_tokens if outcome.result is not None else 0)
+                    if len(turn_texts) > 1:
+                        rates.append((len(turn_texts) - 1) / (turn_texts[-1] - turn_texts[0]))
+                    turn_texts.clear()
+                    if outcome.result is not None and sum(turns) < tokens and len(turns) < MAX_TURNS:
+                        QTimer.singleShot(0, lambda: send("Go on."))  # as a person asking for more
+                    else:
+                        state.update(reply=outcome)
+
+                chat.reply_finished.connect(finished)
                 _wait(1.0)
                 for episode in range(pairs):
                     target = services.paths.blob(digest)
@@ -196,24 +221,19 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
                     _wait(2.0)
                     idle = probe.stop()
                     state.clear()
-                    texts: list[float] = []
+                    turns.clear()
                     threads = [threading.Thread(target=sync), threading.Thread(target=download)]
-
-                    def send() -> None:
-                        chat.send("Tell me a long story about a lighthouse keeper and the ships she saved.")
-                        chat.runner.text.connect(lambda _batch: texts.append(time.perf_counter()))
-
                     probe.start()
-                    one_event_each([lambda: chat.open_gpt(gpt_id), send, *(thread.start for thread in threads)])
+                    one_event_each([lambda: window.open_chat(gpt_id),
+                                    lambda: send("Tell me a long story about a lighthouse keeper and the ships "
+                                                 "she saved."),
+                                    *(thread.start for thread in threads)])
                     _wait_until(lambda: {"reply", "synced", "downloaded"} <= set(state))
                     lateness = probe.stop()
                     for thread in threads:
                         thread.join()
-                    outcome = state["reply"]
-                    count = outcome.result.completion_tokens if outcome.result is not None else 0
-                    streamed.append(count)
-                    if len(texts) > 1:
-                        rates.append((len(texts) - 1) / (texts[-1] - texts[0]))
+                    streamed.append(sum(turns))
+                    turn_counts.append(len(turns))
                     busy += lateness
                     idle_p99.append(percentile(idle, 99))
                     ratios.append(percentile(lateness, 99) / max(percentile(idle, 99), 0.1))
@@ -228,7 +248,8 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
     p99, worst = percentile(busy, 99), max(busy)
     ratio = sorted(ratios)[len(ratios) // 2]
     hz = sorted(rates)[len(rates) // 2] if rates else None
-    tokens_note = f"{min(streamed)}–{max(streamed)} tokens streamed per episode"
+    tokens_note = (f"{min(streamed)}–{max(streamed)} tokens streamed per episode in {min(turn_counts)}–"
+                   f"{max(turn_counts)} replies (one that ends early is followed by “Go on.”)")
     section.rows += [
         Row(figure="4 GUI timer lateness p99 while streaming + downloading + syncing 100k", ratio=ratio,
             goal=f"p99 ≤ {P99_GOAL:g} ms", met=p99 <= P99_GOAL, ours=p99,
@@ -240,7 +261,10 @@ def run(pairs: int = 5, tokens: int = 2000, mib: int = 256) -> Section:
             met=None if hz is None else hz <= HZ_GOAL, ours=hz, unit="text updates per second"),
     ]
     section.text = ("Lateness of a 16 ms precise timer on the GUI thread, pooled over all busy episodes; idle "
-                    "baseline: 2 s before each episode.")
+                    "baseline: 2 s before each episode. The chat is opened as the app's \"Chat\" buttons open it, "
+                    "so the Chat page is shown and the reply is laid out and painted (offscreen); runs before "
+                    "2026-11-29 20:30 UTC streamed into a Chat page that was never shown, and let a reply that "
+                    "ended early end the episode's streaming.")
     return section
 
 
