@@ -6,8 +6,8 @@ Needs ``make package`` first (dist/gptshelf and the .deb); skipped with that mes
 start is what the bundled app's own ``--self-test`` reports for its "window" check: seconds from the
 process's creation (as the OS records it) to the main window shown, offscreen, with a fresh data folder.
 The baseline is the same self-test run from the development venv (``python -m app --self-test``), so the
-ratio shows what bundling costs or saves (PyInstaller unpacks nothing in one-dir mode and the spec ships
-modules as .pyc files, not in its archive, but its bootloader and runtime hooks run first). Interleaved pairs, median ratio.
+ratio shows what bundling costs or saves (PyInstaller unpacks nothing in one-dir mode, but its bootloader
+and archive imports differ from a venv's). Interleaved pairs, median ratio.
 """
 
 from __future__ import annotations
