@@ -6,6 +6,8 @@ catalog through the services and refreshes when told something changed.
 Pages are built when first shown (``pages[key]``), so a start builds, and imports, only the page it
 opens on: building all five took most of the time to the first paint (docs/benchmarks.md, "Cold
 start"). A page not built yet has nothing to refresh; like every page, it is refreshed when shown.
+The Chat page, where most clicks lead, is the exception: it is built, filled and polished while the
+window is idle just after the first paint (``warm_chats``), so the first "Chat" click only shows it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from app.services.container import Services
 
 SECTIONS = ("chats", "store", "library", "models", "settings")
+WARM_CHATS_MS = 300
+"""How long after the first paint the Chat page is made ready (``MainWindow.warm_chats``)."""
 
 
 class Pages(Mapping[str, QWidget]):
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self._pending_language: str | None = None
         self.painted = False
         self.installEventFilter(self)  # until the first paint: see eventFilter
+        self.first_painted.connect(lambda: QTimer.singleShot(WARM_CHATS_MS, self, self.warm_chats))
         self.setWindowTitle(self.tr("GPT Shelf"))
         self.setWindowIcon(app_icon())
         self.resize(1100, 720)
@@ -172,6 +177,19 @@ class MainWindow(QMainWindow):
             raise KeyError(key)
         self.stack.addWidget(page)
         return page
+
+    def warm_chats(self) -> None:
+        """Build the Chat page, read its GPTs and chats and polish its widgets now, while nothing happens.
+
+        Its first show otherwise did all of that in one event: 60-120 ms of the GUI thread when a
+        reply, a download and a sync were running (bench/gui_stall.py). Shown later, it refreshes as
+        every page does, and finds nothing or little changed (the list updates only the rows that differ).
+        """
+        if not self.isVisible():
+            return  # closed already (or never shown): nothing to get ready for
+        page = self.pages["chats"]
+        page.refresh()
+        page.ensurePolished()  # the page and its children, as showing it would
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Notice the window's first paint, then stop watching; ``first_painted`` follows it."""

@@ -43,6 +43,21 @@ def test_the_sidebar_switches_pages_and_lists_what_is_in_the_catalog(qtbot, serv
     assert window.stack.currentWidget() is window.pages["chats"]
 
 
+def test_the_chat_page_is_made_ready_while_the_window_is_idle_after_its_first_paint(qtbot, services, tiny_model):
+    model = services.models.import_gguf(tiny_model, name="Tiny")
+    gpt = services.gpts.create("Helper", model.sha256)
+    chat = services.catalog.create_conversation(gpt.id, "Earlier chat")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_painted, timeout=10_000):
+        window.show()
+    assert window.pages.built("chats") is None, "not before the first paint (the cold start stays short)"
+    qtbot.waitUntil(lambda: window.pages.built("chats") is not None, timeout=10_000)
+    page = window.pages["chats"]
+    assert page.conversations.ids() == [chat.id] and page.composer.gpt_id() == gpt.id
+    assert window.stack.currentWidget() is window.pages["library"], "made ready, not shown"
+
+
 def test_the_starter_job_reports_back_without_blocking_the_window(qtbot, services):
     window, job = create_window(services)
     qtbot.addWidget(window)
