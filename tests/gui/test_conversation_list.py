@@ -13,7 +13,7 @@ from app.core.entities import Conversation, GenerationParams, Role
 from app.core.paths import AppPaths
 from app.services.container import open_services
 from app.ui.chat.conversation_list import ConversationList
-from app.ui.chat.conversation_model import ConversationModel, HeadingRole
+from app.ui.chat.conversation_model import ConversationModel, IdRole
 from app.ui.chat.date_groups import Group, group_of, grouped
 
 TODAY = date(2026, 11, 29)
@@ -120,7 +120,7 @@ def test_the_view_lays_out_and_paints_the_list_without_calling_python(listing) -
     assert type(widget.list.itemDelegate()) is QStyledItemDelegate
     assert all(type(widget.model).__dict__.get(name) is None for name in ("data", "flags", "rowCount", "index"))
     heading, chat_row = widget.model.row_index(0), widget.model.row_index(1)
-    assert heading.data(HeadingRole) and not chat_row.data(HeadingRole)
+    assert heading.data(IdRole) is None and chat_row.data(IdRole) is not None, "a heading is the row without a chat"
     heading_font, chat_font = heading.data(Qt.ItemDataRole.FontRole), widget.list.font()
     assert heading_font.bold() and heading_font.pointSizeF() < chat_font.pointSizeF()
     assert chat_row.data(Qt.ItemDataRole.FontRole) is None, "chats keep the list's font"

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import KnownError
 from app.services.container import Services
-from app.ui.chat.conversation_model import ConversationModel, HeadingRole, IdRole, PinnedRole
+from app.ui.chat.conversation_model import ConversationModel, IdRole, PinnedRole
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,6 @@ from app.core.entities import Conversation
 from app.ui.chat.date_groups import Group, grouped
 
 IdRole = Qt.ItemDataRole.UserRole
-HeadingRole = Qt.ItemDataRole.UserRole + 1
 PinnedRole = Qt.ItemDataRole.UserRole + 2
 
 _CHAT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
@@ -163,7 +162,6 @@ def _item(row: Row) -> QStandardItem:
     if row.tip:
         item.setToolTip(row.tip)
     item.setData(row.conversation_id, IdRole)
-    item.setData(row.conversation_id is None, HeadingRole)
     item.setData(row.pinned, PinnedRole)
     if row.conversation_id is None:
         item.setFont(_heading_font())
